@@ -1,0 +1,3 @@
+from gtkg.cli import main
+
+main()

@@ -1,0 +1,363 @@
+"""Field notes (Markdown, one file per source): `parse` text into records, `emit` records as quads.
+
+>>> notes = parse("# s\\n7\\n## title\\nA talk\\n# coding\\n> quoted\\n\\n**OPEN CODING TRACE:**\\n"
+...               "Familiar options: rest_apis\\n", "s_7.md")
+>>> notes.source_id, notes.header["title"], [e.text for e in notes.excerpts]
+('s7', ('A talk', 4), ['quoted'])
+>>> [(t.kind, t.excerpts, t.mentions) for t in notes.traces]
+[('open', [0], ['rest_apis'])]
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from gtkg.loaders.codeable import Env, interpret_text
+from gtkg.loaders.emit import FileEmitter
+from gtkg.loaders.records import INFO, WARNING, Diagnostic, Fragment
+from gtkg.ontology import GT
+
+HEADER_FIELDS = ("url", "tiny url", "archive url", "title", "source code", "example", "source type",
+                 "author type", "references")
+SOURCE_HEADING = re.compile(r"^#\s*([sp])\s*$", re.IGNORECASE)
+FIELD_HEADING = re.compile(r"^##\s*(.*?)\s*$")
+TRACE_MARKER = re.compile(r"^\s*\*\*\s*(OPEN|AXIAL)\s+CODING\s+TRACE\s*:?\s*\*\*\s*:?\s*(.*)$", re.IGNORECASE)
+FENCE = re.compile(r"^\s*(`{3,})\s*([\w+-]*)\s*$")
+LABELLED = re.compile(
+    r"^\s*(?:[-*+]\s*)?(?:<ins>)?\s*(familiar options|familiar forces|new options|new forces|new decisions?|"
+    r"options?(?:\s*\((?:practice|pattern)\))?|forces?|decisions?|context|comments?)\s*:\s*(?:</ins>)?\s*(.*)$",
+    re.IGNORECASE)
+IDENTIFIER = re.compile(r"^[A-Za-z_]\w*$")
+CODING_HEADING = re.compile(r"^#\s*coding\s*$", re.IGNORECASE)
+FILE_NUMBER = re.compile(r"^([sp])_(\d+)\.md$", re.IGNORECASE)
+
+
+@dataclass
+class Excerpt:
+    line: int
+    end_line: int
+    text: str
+    start: int  # character offsets of the quoted text in the file, for oa:TextPositionSelector
+    end: int
+
+
+@dataclass
+class Fence:
+    line: int  # line of the opening backticks
+    text: str
+    intro: str  # the prose line before it, e.g. "add codes to s33:"
+    fragment: Fragment | None = None
+
+
+@dataclass
+class Trace:
+    kind: str  # "open" or "axial"
+    line: int
+    end_line: int
+    text: str = ""
+    excerpts: list = field(default_factory=list)  # indices into Notes.excerpts
+    labelled: list = field(default_factory=list)  # (label, value, line)
+    mentions: list = field(default_factory=list)  # identifier-shaped values of labelled lines
+    fences: list = field(default_factory=list)
+
+
+@dataclass
+class Notes:
+    path: str
+    source_id: str | None = None
+    source_line: int | None = None
+    header: dict = field(default_factory=dict)  # field -> (value, line)
+    source_block: Fragment | None = None
+    excerpts: list = field(default_factory=list)
+    traces: list = field(default_factory=list)
+    diagnostics: list = field(default_factory=list)
+
+
+def decode(data: bytes) -> tuple[str, Diagnostic | None]:
+    """UTF-8 if possible, else Windows-1252 (with a note saying so)."""
+    try:
+        text = data.decode("utf-8-sig")
+        note = None
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        text = data.decode("cp1252", errors="replace")
+        note = Diagnostic(line, "encoding", "file is not valid UTF-8 (Windows-1252 bytes?); decoded as "
+                          "Windows-1252; save it as UTF-8 to silence this", INFO)
+    return text.replace("\r\n", "\n").replace("\r", "\n"), note
+
+
+def parse(text: str, path: str) -> Notes:
+    """Read one field-notes file; never raises on content, reports what it cannot read."""
+    return _Parser(text, path).run()
+
+
+class _Parser:
+    def __init__(self, text: str, path: str):
+        self.lines = text.split("\n")
+        self.offsets = [0]
+        for line in self.lines:
+            self.offsets.append(self.offsets[-1] + len(line) + 1)
+        self.notes = Notes(path)
+        self.env = Env()
+        self.i = 0
+        self.in_body = False
+        self.trace: Trace | None = None
+        self.group: list[int] = []  # excerpts waiting for the trace that codes them
+        self.group_closed = False
+        self.intro = ""
+
+    def run(self) -> Notes:
+        while self.i < len(self.lines):
+            self.step(self.lines[self.i])
+        self.finish_trace()
+        self.resolve_source_id()
+        return self.notes
+
+    def step(self, line: str) -> None:
+        stripped = line.strip()
+        if not self.in_body and (m := SOURCE_HEADING.match(line)):
+            return self.source_number()
+        if not self.in_body and (m := FIELD_HEADING.match(line)) and m.group(1).lower() in HEADER_FIELDS:
+            return self.header_field(m.group(1).lower())
+        if CODING_HEADING.match(stripped):
+            self.finish_trace()
+            self.in_body = True
+            self.i += 1
+            return
+        if m := TRACE_MARKER.match(line):
+            return self.start_trace(m.group(1).lower())
+        if FENCE.match(line):
+            return self.fence()
+        if stripped.startswith(">") and self.in_body:
+            return self.excerpt()
+        if self.trace is not None:
+            self.trace_line(line)
+        self.i += 1
+
+    def source_number(self) -> None:
+        prefix = self.lines[self.i].strip().lstrip("#").strip().lower()
+        self.i += 1
+        while self.i < len(self.lines) and not self.lines[self.i].strip():
+            self.i += 1
+        if self.i < len(self.lines) and re.fullmatch(r"\d+", self.lines[self.i].strip()):
+            self.notes.source_id = prefix + self.lines[self.i].strip()
+            self.notes.source_line = self.i + 1
+            self.i += 1
+
+    def header_field(self, name: str) -> None:
+        start = self.i + 1
+        self.i += 1
+        values = []
+        while self.i < len(self.lines):
+            line = self.lines[self.i]
+            if line.startswith("#") or TRACE_MARKER.match(line) or FENCE.match(line):
+                break
+            if line.strip():
+                values.append(line.strip())
+            self.i += 1
+        if values:
+            self.notes.header[name] = ("\n".join(values), start + 1)
+
+    def start_trace(self, kind: str) -> None:
+        self.finish_trace()
+        self.trace = Trace(kind, self.i + 1, self.i + 1, excerpts=list(self.group))
+        self.group_closed = True
+        self.intro = ""
+        self.i += 1
+
+    def trace_line(self, line: str) -> None:
+        trace = self.trace
+        trace.end_line = self.i + 1
+        trace.text += line + "\n"
+        if line.strip():
+            self.intro = line.strip()
+        if trace.kind == "open" and (m := LABELLED.match(line)):
+            label, value = m.group(1).strip().lower(), m.group(2).strip()
+            trace.labelled.append((label, value, self.i + 1))
+            for token in re.split(r"[,;]", value):
+                token = token.strip().strip("`*").strip()
+                if IDENTIFIER.match(token) and token not in trace.mentions:
+                    trace.mentions.append(token)
+
+    def fence(self) -> None:
+        opening = self.i
+        ticks = FENCE.match(self.lines[opening]).group(1)
+        end = opening + 1
+        while end < len(self.lines) and not re.match(r"^\s*`{3,}\s*$", self.lines[end]):
+            end += 1
+        closed = end < len(self.lines)
+        if not closed:
+            end = self.unclosed_fence_end(opening)
+        body = "\n".join(self.lines[opening + 1:end])
+        fence = Fence(opening + 1, body, self.intro)
+        if len(ticks) > 3:
+            self.note(opening + 1, "fence", f"fence opens with {len(ticks)} backticks; read as a code fence", INFO)
+        if not closed:
+            self.note(opening + 1, "unclosed-fence", f"code fence is never closed; read up to line {end}; "
+                      "add the closing ``` to be sure", WARNING)
+        if self.trace is None and not self.in_body:
+            self.trace = Trace("axial", opening + 1, opening + 1)
+        if self.trace is not None:
+            fence.fragment = interpret_text(body, opening + 2, self.env)
+            self.trace.fences.append(fence)
+            self.trace.text += "\n".join(self.lines[opening:end + 1]) + "\n"
+            self.trace.end_line = min(end + 1, len(self.lines))
+            if not self.in_body and self.notes.source_block is None:
+                self.notes.source_block = fence.fragment
+        else:
+            self.note(opening + 1, "stray-fence", "code fence outside any coding trace (code quoted from the "
+                      "source?); kept as text, not read as coding", INFO, text=body)
+        self.i = end + 1 if closed else end
+
+    def unclosed_fence_end(self, opening: int) -> int:
+        """Where an unclosed fence most likely ends: before the next quote, trace marker or heading."""
+        for j in range(opening + 1, len(self.lines)):
+            line = self.lines[j]
+            if line.lstrip().startswith((">", "![")) or TRACE_MARKER.match(line) or CODING_HEADING.match(line) \
+                    or FIELD_HEADING.match(line):
+                return j
+        return len(self.lines)
+
+    def excerpt(self) -> None:
+        self.finish_trace()
+        if self.group_closed:
+            self.group, self.group_closed = [], False
+        start = self.i
+        parts = []
+        while self.i < len(self.lines):
+            line = self.lines[self.i]
+            if not line.strip() or TRACE_MARKER.match(line) or FENCE.match(line) or line.startswith("#") \
+                    or line.lstrip().startswith("!["):
+                break
+            parts.append(re.sub(r"^\s*>\s?", "", line) if line.lstrip().startswith(">") else line)
+            self.i += 1
+        text = "\n".join(parts).strip()
+        if text:
+            first = start + 1
+            char_start = self.offsets[start]
+            self.notes.excerpts.append(Excerpt(first, self.i, text, char_start, self.offsets[self.i] - 1))
+            self.group.append(len(self.notes.excerpts) - 1)
+
+    def finish_trace(self) -> None:
+        if self.trace is not None:
+            self.trace.text = self.trace.text.strip("\n")
+            if self.in_body or self.trace.fences:
+                self.notes.traces.append(self.trace)
+            self.trace = None
+
+    def resolve_source_id(self) -> None:
+        notes = self.notes
+        m = FILE_NUMBER.match(notes.path.rsplit("/", 1)[-1])
+        from_name = (m.group(1).lower() + m.group(2)) if m else None
+        if notes.source_id is None and from_name:
+            notes.source_id = from_name
+            self.note(1, "missing-source-number", f"no '# s' / '# p' heading with a number; using {from_name} "
+                      "from the file name", WARNING)
+        elif notes.source_id and from_name and notes.source_id != from_name:
+            block = [d.label for d in (notes.source_block.declarations if notes.source_block else [])
+                     if d.metaclass == "source"]
+            chosen = from_name if from_name in block else notes.source_id
+            self.note(notes.source_line, "source-number-mismatch", f"heading says {notes.source_id} but the "
+                      f"file name says {from_name}" + (" and so does the CClass(source) block" if chosen ==
+                      from_name else "") + f"; loaded as {chosen}; fix the heading", WARNING)
+            notes.source_id = chosen
+        if notes.source_id is None:
+            self.note(1, "no-source", "no source number (an empty template?); nothing but this note is loaded",
+                      INFO)
+            notes.excerpts, notes.traces, notes.source_block = [], [], None
+        for trace in notes.traces:
+            for fence in trace.fences:
+                notes.diagnostics.extend(fence.fragment.diagnostics)
+
+    def note(self, line, problem, message, severity, text=""):
+        self.notes.diagnostics.append(Diagnostic(line or 1, problem, message, severity, text))
+
+
+# ---------------------------------------------------------------------------------------------- emit
+
+def emit(notes: Notes, out: FileEmitter) -> dict:
+    """Write the records of one notes file; returns counts for the load summary."""
+    source = out.source(notes.source_id) if notes.source_id else None
+    if source is not None:
+        _emit_header(notes, out, source)
+    excerpts = [out.excerpt(excerpt, source) for excerpt in notes.excerpts]
+    codes = set()
+    for trace in notes.traces:
+        codes |= _emit_trace(trace, out, source, excerpts, in_header=trace.fences and
+                             trace.fences[0].fragment is notes.source_block)
+    for diag in notes.diagnostics:
+        out.diagnostic(diag)
+    return {"sources": {notes.source_id} if source else set(), "codes": codes, "excerpts": len(excerpts)}
+
+
+def _emit_header(notes: Notes, out, source) -> None:
+    record = out.located("decl", GT.Declaration, notes.source_line)
+    out.add(record, GT.declares, source)
+    values = {name: _header_value(name, value) for name, (value, _line) in notes.header.items()}
+    out.metadata(source, values, notes.source_line or 1)
+    block = notes.source_block
+    for decl in block.declarations if block else []:
+        if decl.metaclass == "source":
+            out.sources[decl.var] = decl.label or decl.var
+    for diag in _disagreements(notes, values):
+        out.diagnostic(diag)
+
+
+def _header_value(name: str, value: str):
+    if name in ("source code", "example") and value.strip().lower() in ("yes", "no", "true", "false"):
+        return value.strip().lower() in ("yes", "true")
+    return value
+
+
+def _disagreements(notes: Notes, header_values: dict):
+    block = notes.source_block
+    decls = [d for d in (block.declarations if block else []) if d.metaclass == "source"]
+    for decl in decls:
+        if decl.label and notes.source_id and decl.label != notes.source_id:
+            yield Diagnostic(decl.line, "metadata-disagreement", f"the CClass(source) block names "
+                             f"{decl.label!r} but the header says {notes.source_id!r}", WARNING,
+                             about=notes.source_id)
+        for key, value in decl.values.items():
+            name = "source type" if key == "type" else key
+            if name not in header_values:
+                continue
+            header, code = header_values[name], value.strip() if isinstance(value, str) else value
+            if header != code and not (header in ("", None) and code in ("", None)):
+                yield Diagnostic(notes.header[name][1], "metadata-disagreement",
+                                 f"header '{name}' says {header!r} but the CClass(source) block (line {decl.line})"
+                                 f" says {code!r}; make them agree (both are kept)", WARNING,
+                                 about=notes.source_id)
+
+
+def _emit_trace(trace: Trace, out, source, excerpts: list, *, in_header: bool) -> set:
+    cls = GT.OpenCodingTrace if trace.kind == "open" else GT.AxialCodingTrace
+    node = out.located("trace", cls, trace.line, trace.end_line)
+    out.add(node, GT.source, source)
+    out.add(node, GT.text, trace.text)
+    evidence = [excerpts[i] for i in trace.excerpts]
+    for excerpt in evidence:
+        out.add(node, GT.excerpt, excerpt)
+    named = set()
+    for label, value, line in trace.labelled:
+        labelled = out.located("line", GT.LabelledLine, line)
+        out.add(node, GT.labelledLine, labelled)
+        out.add(labelled, GT.label, label)
+        out.add(labelled, GT.text, value)
+    for var in trace.mentions:
+        code = out.ref(var)
+        out.add(node, GT.mentions, code)
+        named.add(var)
+    for fence in trace.fences:
+        fragment = fence.fragment
+        for decl in fragment.declarations:
+            out.declaration(decl, values_on_entity=not in_header)
+        for link in fragment.links:
+            out.link(link)
+        for var in fragment.names():
+            out.add(node, GT.names, out.ref(var))
+            if source is not None and not in_header:
+                out.add(source, GT.containsCode, out.ref(var))
+            named.add(var)
+    for var in named:
+        for excerpt in evidence:
+            out.add(out.ref(var), GT.evidence, excerpt)
+    return named

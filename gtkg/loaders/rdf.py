@@ -1,0 +1,23 @@
+"""RDF files (for example a gtkg export) loaded back as they are."""
+
+import pyoxigraph as ox
+
+from gtkg.errors import InputError
+
+EXTENSIONS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
+              ".trig": ox.RdfFormat.TRIG, ".jsonld": ox.RdfFormat.JSON_LD}
+
+
+def read(path, data: bytes, file_graph: str) -> dict[str, list[str]]:
+    """N-Quads lines per graph: triples go into the file's graph, quads keep their graphs (a TriG export)."""
+    try:
+        quads = list(ox.parse(data, format=EXTENSIONS[path.suffix.lower()]))
+    except SyntaxError as exc:
+        raise InputError(f"{path}: {exc}; fix the RDF syntax there") from exc
+    default = ox.NamedNode(file_graph)
+    graphs: dict[str, list[str]] = {}
+    for quad in quads:
+        graph = default if not isinstance(quad, ox.Quad) or isinstance(quad.graph_name, ox.DefaultGraph) \
+            else quad.graph_name
+        graphs.setdefault(graph.value, []).append(f"{quad.subject} {quad.predicate} {quad.object} {graph} .")
+    return graphs

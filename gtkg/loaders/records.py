@@ -1,0 +1,87 @@
+"""Plain records shared by the parsers and emitters (no rdflib, no IRIs)."""
+
+from dataclasses import dataclass, field
+
+VIOLATION, WARNING, INFO = "violation", "warning", "info"
+
+
+@dataclass
+class Diagnostic:
+    """Something a loader could not read or found defective, with where it is."""
+
+    line: int
+    problem: str
+    message: str
+    severity: str = WARNING
+    text: str = ""
+    end_line: int | None = None
+    about: str | None = None  # variable of the code (or source id) the finding is about
+
+
+@dataclass
+class Declaration:
+    """`var = CClass(metaclass, "Label", values={...})`."""
+
+    var: str
+    metaclass: str
+    label: str | None
+    line: int
+    values: dict = field(default_factory=dict)
+    stereotypes: tuple = ()
+
+
+@dataclass
+class Listing:
+    """Bare code variables: a docstring, a name or a tuple of names in a fence."""
+
+    names: list
+    line: int
+
+
+@dataclass
+class Link:
+    """One link between two variables.
+
+    kind: contains, cites, option, impact, dependency, next, context or other.
+    `a` and `b` follow the kind: (source, code), (source, reference), (decision, option), (option, force),
+    (from, to) for dependency and next, (decision, context), (a, b) for other.
+    """
+
+    kind: str
+    a: str
+    b: str
+    line: int
+    stereotypes: tuple = ()
+    name: str | None = None  # option name
+    role: str | None = None  # role_name of an add_links statement
+    var: str | None = None  # variable the link was assigned to
+    tagged: dict = field(default_factory=dict)  # tagged values: how, role
+
+
+@dataclass
+class Fragment:
+    """What one piece of Python (a fence or a model file) states, in order."""
+
+    declarations: list = field(default_factory=list)
+    listings: list = field(default_factory=list)
+    links: list = field(default_factory=list)
+    lists: dict = field(default_factory=dict)  # list variable -> (names, line)
+    imports: list = field(default_factory=list)  # (module, names or ["*"], line)
+    diagnostics: list = field(default_factory=list)
+
+    def names(self) -> list:
+        """Every code variable the fragment declares, lists or links, in order of appearance."""
+        seen = {}
+        for decl in self.declarations:
+            if decl.metaclass not in ("source", "reference"):
+                seen.setdefault(decl.var, decl.line)
+        for listing in self.listings:
+            for name in listing.names:
+                seen.setdefault(name, listing.line)
+        for link in self.links:
+            if link.kind in ("contains",):
+                seen.setdefault(link.b, link.line)
+            elif link.kind not in ("cites",):
+                seen.setdefault(link.a, link.line)
+                seen.setdefault(link.b, link.line)
+        return list(seen)

@@ -1,0 +1,120 @@
+"""The default store: a pyoxigraph store in a folder, no server to start."""
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from gtkg.errors import StoreBusyError, StoreError
+
+FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+
+
+class EmbeddedStore:
+    """One study graph in a pyoxigraph folder; a single writer at a time, readers see a snapshot."""
+
+    def __init__(self, path: str | Path, *, read_only: bool = False):
+        self.path = Path(path)
+        self.location = str(self.path)
+        try:
+            if read_only:
+                if not (self.path / "CURRENT").exists():
+                    raise StoreError(f"no gtkg store at {self.path}: run 'gtkg load PATH' first, or point "
+                                     "--store (or GTKG_STORE) at the folder you loaded into")
+                self.db = ox.Store.read_only(str(self.path))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self.db = ox.Store(str(self.path))
+        except OSError as exc:
+            if "lock" in str(exc).lower():
+                raise StoreBusyError(f"store is busy: another gtkg process is writing to {self.path}; wait for "
+                                     "it to finish and try again") from exc
+            raise StoreError(f"cannot open the store at {self.path}: {exc}") from exc
+
+    def graphs(self) -> set[str]:
+        return {g.value for g in self.db.named_graphs()}
+
+    def replace_graphs(self, graphs: dict[str, str]) -> None:
+        """Replace each named graph by its N-Quads text, all or nothing."""
+        existing = self.graphs() & set(graphs)
+        text = "".join(graphs.values())
+        try:
+            if not existing:
+                self.db.load(text, format=ox.RdfFormat.N_QUADS)  # one transaction
+            else:  # drop and insert in one update, so no reader sees half a graph
+                drops = "".join(f"DROP SILENT GRAPH <{g}> ;\n" for g in sorted(existing))
+                self.db.update(f"{drops}INSERT DATA {{\n{_as_graph_blocks(graphs)}}}")
+        except (OSError, SyntaxError, RuntimeError) as exc:
+            raise StoreError(f"writing to the store at {self.path} failed, nothing was changed: {exc}") from exc
+
+    def drop_graphs(self, graphs: list[str]) -> None:
+        if graphs:
+            self.db.update("".join(f"DROP SILENT GRAPH <{g}> ;\n" for g in graphs).rstrip(" ;\n"))
+
+    def query(self, sparql: str):
+        """Run SPARQL over the union of all graphs.
+
+        Returns a Table for SELECT, a bool for ASK, Turtle bytes for CONSTRUCT/DESCRIBE.
+        """
+        from gtkg.errors import QueryError
+        from gtkg.formats import Table
+
+        try:
+            result = self.db.query(sparql, use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL syntax error: {exc}") from exc
+        if isinstance(result, ox.QuerySolutions):
+            columns = [v.value for v in result.variables]
+            return Table(columns, [[to_python(s[c]) for c in columns] for s in result])
+        if isinstance(result, ox.QueryBoolean):
+            return bool(result)
+        return ox.serialize(result, format=ox.RdfFormat.TURTLE)
+
+    def quads(self):
+        return self.db.quads_for_pattern(None, None, None, None)
+
+    def dump(self, fmt: str, prefixes: dict | None = None) -> bytes:
+        rdf_format = FORMATS[fmt]
+        if rdf_format.supports_datasets:
+            return self.db.dump(format=rdf_format, prefixes=prefixes)
+        return ox.serialize(sorted_triples(self.db), format=rdf_format, prefixes=prefixes)
+
+    def close(self) -> None:
+        self.db = None
+
+
+def sorted_triples(db) -> list:
+    """The union of all graphs as distinct triples (sets, so duplicates across graphs count once)."""
+    return sorted({q.triple for q in db.quads_for_pattern(None, None, None, None)}, key=str)
+
+
+def _as_graph_blocks(graphs: dict[str, str]) -> str:
+    blocks = []
+    for graph, nquads in graphs.items():
+        suffix = f" <{graph}> ."
+        triples = [line[: -len(suffix)] + " ." for line in nquads.splitlines() if line]
+        blocks.append(f"GRAPH <{graph}> {{\n" + "\n".join(triples) + "\n}\n")
+    return "".join(blocks)
+
+
+def to_python(term):
+    """A pyoxigraph term as a plain value: int, float, bool, str (IRIs as their string), or None."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        if datatype.endswith(("#integer", "#int", "#long", "#nonNegativeInteger")):
+            return int(term.value)
+        if datatype.endswith("#boolean"):
+            return term.value in ("true", "1")
+        if datatype.endswith(("#decimal", "#double", "#float")):
+            return float(term.value)
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value
