@@ -19,7 +19,7 @@ FORMATS = {".md": "notes", ".py": "model", **{ext: "rdf" for ext in rdf.EXTENSIO
 @dataclass
 class InputFile:
     path: Path
-    key: str  # path relative to the folder it was found in (or its name): names its graph
+    key: str  # the file name: names its graph within the study
     format: str
 
 
@@ -35,7 +35,11 @@ class LoadSummary:
 
 
 def collect_files(paths) -> list[InputFile]:
-    """Expand folders (recursively, sorted); keep field notes, model files and RDF files."""
+    """Expand folders (recursively, sorted); keep field notes, model files and RDF files.
+
+    A file's graph is named by its file name within the study, so `gtkg load notes/s_5.md` replaces
+    the graph that `gtkg load notes/` wrote for that file.
+    """
     found = []
     for given in paths:
         path = Path(given)
@@ -44,7 +48,7 @@ def collect_files(paths) -> list[InputFile]:
                 parts = child.relative_to(path).parts
                 if child.is_file() and child.suffix.lower() in FORMATS and not any(
                         p.startswith((".", "__")) for p in parts):
-                    found.append(InputFile(child, "/".join(parts), FORMATS[child.suffix.lower()]))
+                    found.append(InputFile(child, child.name, FORMATS[child.suffix.lower()]))
         elif path.is_file():
             if path.suffix.lower() not in FORMATS:
                 raise InputError(f"{path}: unknown kind of file; gtkg loads field notes (.md), model files (.py) "
@@ -52,12 +56,14 @@ def collect_files(paths) -> list[InputFile]:
             found.append(InputFile(path, path.name, FORMATS[path.suffix.lower()]))
         else:
             raise InputError(f"{path}: no such file or folder")
-    keys = [f.key for f in found]
-    if len(keys) != len(set(keys)):
-        dupes = sorted({k for k in keys if keys.count(k) > 1})
-        raise InputError(f"two input files would share a graph ({', '.join(dupes)}); load them separately or "
-                         "give their common parent folder")
-    return found
+    by_key: dict[str, Path] = {}
+    for f in found:
+        if f.key in by_key and by_key[f.key].resolve() != f.path.resolve():
+            raise InputError(f"{by_key[f.key]} and {f.path} have the same file name, and a file's name names its "
+                             "graph within a study; rename one, or load them as separate studies (--study)")
+        by_key[f.key] = f.path
+    unique = {f.path.resolve(): f for f in found}
+    return list(unique.values())
 
 
 def build_graphs(files: list[InputFile], *, study: str = DEFAULT_STUDY, base: str = DEFAULT_BASE,

@@ -31,9 +31,13 @@ class Minter:
         if not base.endswith(("/", "#")):
             base += "/"
         self.root = f"{base}{segment(study)}/"
+        self._codes: dict[str, IRI] = {}
 
     def code(self, variable: str) -> IRI:
-        return IRI(f"{self.root}code/{segment(variable)}")
+        iri = self._codes.get(variable)
+        if iri is None:
+            iri = self._codes[variable] = IRI(f"{self.root}code/{segment(variable)}")
+        return iri
 
     def source(self, source_id: str) -> IRI:
         return IRI(f"{self.root}source/{segment(source_id)}")
@@ -76,7 +80,10 @@ class QuadWriter:
     def add(self, subject: IRI, predicate: IRI, obj) -> None:
         if obj is None or obj == "":
             return
-        self.lines.append(f"<{subject}> <{predicate}> {nt_term(obj)}{self._suffix}")
+        if obj.__class__ is IRI:  # the common case, written without a call
+            self.lines.append(f"<{subject}> <{predicate}> <{obj}>{self._suffix}")
+        else:
+            self.lines.append(f"<{subject}> <{predicate}> {nt_term(obj)}{self._suffix}")
 
     def text(self) -> str:
         return "\n".join(self.lines) + "\n" if self.lines else ""

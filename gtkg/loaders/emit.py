@@ -34,15 +34,13 @@ class FileEmitter:
         self.minter = minter
         self.file = minter.file(key)
         self.out = QuadWriter(self.file)
+        self.add = self.out.add
         self.sources = sources if sources is not None else {}  # variable -> source id
         self._counts: Counter = Counter()
         self.add(self.file, RDF.type, GT.InputFile)
         self.add(self.file, GT.path, key)
         self.add(self.file, GT.format, fmt)
         self.add(self.file, GT.sha256, sha256)
-
-    def add(self, subject, predicate, obj) -> None:
-        self.out.add(subject, predicate, obj)
 
     def count(self, kind: str) -> int:
         """How many nodes of a kind (decl, link, excerpt, trace, diagnostic) were written."""

@@ -24,9 +24,9 @@ def split_statements(text: str, first_line: int = 1) -> tuple[list[ast.stmt], li
     Tries the whole text dedented first; failing that, chunk by chunk, where a chunk starts at each
     line of the least indentation. Each chunk that cannot be read becomes one diagnostic.
     """
-    tree = _parse(textwrap.dedent(text))
+    tree = _parse(textwrap.dedent(text), first_line - 1)
     if tree is not None:
-        return _shift(tree.body, first_line - 1), []
+        return tree.body, []
     lines = text.split("\n")
     chunks = _chunks(lines)
     statements: list[ast.stmt] = []
@@ -36,8 +36,7 @@ def split_statements(text: str, first_line: int = 1) -> tuple[list[ast.stmt], li
         width = _readable_width(lines, chunks, k)
         if width:
             start, end = chunks[k][0], chunks[k + width - 1][1]
-            statements.extend(_shift(_parse(textwrap.dedent("\n".join(lines[start:end]))).body,
-                                     first_line - 1 + start))
+            statements.extend(_parse(textwrap.dedent("\n".join(lines[start:end])), first_line - 1 + start).body)
             k += width
         else:
             start, end = chunks[k]
@@ -55,19 +54,14 @@ def _readable_width(lines, chunks, k) -> int:
     return 0
 
 
-def _parse(text: str) -> ast.Module | None:
+def _parse(text: str, offset: int = 0) -> ast.Module | None:
+    """Parse, numbering lines from offset + 1 (blank lines in front cost nothing, unlike shifting the tree)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # invalid escape sequences in strings are not our concern
-            return ast.parse(text)
+            return ast.parse("\n" * offset + text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-
-
-def _shift(body: list[ast.stmt], offset: int) -> list[ast.stmt]:
-    for node in body:
-        ast.increment_lineno(node, offset)
-    return body
 
 
 def _chunks(lines: list[str]) -> list[tuple[int, int]]:

@@ -22,15 +22,15 @@ class IRI(str):
 class Namespace:
     """`NS.term` and `NS["term"]` give the IRI of a term (not a str subclass, so `NS.format` is a term)."""
 
-    __slots__ = ("base",)
-
     def __init__(self, base: str):
         self.base = base
 
-    def __getattr__(self, name: str) -> IRI:
+    def __getattr__(self, name: str) -> IRI:  # only called once per term: the result is cached
         if name.startswith("__"):
             raise AttributeError(name)
-        return IRI(self.base + name)
+        term = IRI(self.base + name)
+        setattr(self, name, term)
+        return term
 
     def __getitem__(self, name: str) -> IRI:
         return IRI(self.base + name)
