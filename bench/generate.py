@@ -48,7 +48,9 @@ class Study:
 
 
 def source_values(study: Study, n: int) -> dict:
-    return {"title": f"Source {n}: {study.words(5).title()}", "url": f"https://example.org/s{n}",
+    pick = random.Random(n)  # titles depend on n only: notes and model agree
+    title = " ".join(pick.choice(WORDS) for _ in range(5)).title()
+    return {"title": f"Source {n}: {title}", "url": f"https://example.org/s{n}",
             "tiny url": f"https://tinyurl.com/synthetic-s{n}", "archive url": f"https://archive.example.org/s{n}",
             "author type": "Practitioner", "type": SOURCE_TYPES[n % len(SOURCE_TYPES)], "example": n % 3 == 0,
             "source code": n % 4 == 0}

@@ -9,7 +9,7 @@ FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld")
 def export(*, store=None, endpoint: str | None = None, format: str = "turtle") -> bytes:
     """Serialize the whole graph; the same store content always gives the same bytes.
 
-    Turtle, N-Triples and JSON-LD hold the union of all file graphs; N-Quads and TriG keep each file's graph.
+    Turtle and N-Triples hold the union of all file graphs; N-Quads, TriG and JSON-LD keep each file's graph.
     """
     if format not in FORMATS:
         from gtkg.errors import InputError

@@ -17,7 +17,8 @@ from gtkg.loaders.python_source import split_statements
 from gtkg.loaders.records import INFO, WARNING, Declaration, Diagnostic, Fragment, Link, Listing
 from gtkg.ontology import CONTEXT_TYPES, DEPENDENCY_TYPES, IMPACTS, NEXT_DECISION_TYPES
 
-IDENTIFIER_LIST = re.compile(r"^[\s,]*(?:[A-Za-z_]\w*[\s,]*)+$")
+# Names separated by commas or line breaks; words separated by spaces on one line are prose.
+IDENTIFIER_LIST = re.compile(r"^[\s,]*[A-Za-z_]\w*(?:[ \t]*(?:,|\n)[\s,]*[A-Za-z_]\w*)*[\s,]*$")
 CONTAINS_ROLES = {"contained_code", "contained_codes", "codes", "contains"}
 CITES_ROLES = {"referenced", "references", "reference", "cites"}
 NEXT_ROLES = {"next decision", "next_decision", "next decisions", "next"}

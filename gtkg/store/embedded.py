@@ -6,14 +6,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from gtkg.errors import StoreBusyError, StoreError
-
-FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "jsonld": ox.RdfFormat.JSON_LD,
-}
+from gtkg.store.results import as_value, serialize
 
 
 class EmbeddedStore:
@@ -89,35 +82,21 @@ class EmbeddedStore:
         Returns a Table for SELECT, a bool for ASK, Turtle bytes for CONSTRUCT/DESCRIBE.
         """
         from gtkg.errors import QueryError
-        from gtkg.formats import Table
 
         try:
             result = self.db.query(sparql, use_default_graph_as_union=True)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from exc
-        if isinstance(result, ox.QuerySolutions):
-            columns = [v.value for v in result.variables]
-            return Table(columns, [[to_python(s[c]) for c in columns] for s in result])
-        if isinstance(result, ox.QueryBoolean):
-            return bool(result)
-        return ox.serialize(result, format=ox.RdfFormat.TURTLE)
+        return as_value(result)
 
     def quads(self):
         return self.db.quads_for_pattern(None, None, None, None)
 
     def dump(self, fmt: str, prefixes: dict | None = None) -> bytes:
-        rdf_format = FORMATS[fmt]
-        if rdf_format.supports_datasets:
-            return self.db.dump(format=rdf_format, prefixes=prefixes)
-        return ox.serialize(sorted_triples(self.db), format=rdf_format, prefixes=prefixes)
+        return serialize(self.quads(), fmt, prefixes)
 
     def close(self) -> None:
         self.db = None
-
-
-def sorted_triples(db) -> list:
-    """The union of all graphs as distinct triples (sets, so duplicates across graphs count once)."""
-    return sorted({q.triple for q in db.quads_for_pattern(None, None, None, None)}, key=str)
 
 
 def _as_graph_blocks(graphs: dict[str, str]) -> str:
@@ -128,20 +107,3 @@ def _as_graph_blocks(graphs: dict[str, str]) -> str:
         blocks.append(f"GRAPH <{graph}> {{\n" + "\n".join(triples) + "\n}\n")
     return "".join(blocks)
 
-
-def to_python(term):
-    """A pyoxigraph term as a plain value: int, float, bool, str (IRIs as their string), or None."""
-    if term is None:
-        return None
-    if isinstance(term, ox.Literal):
-        datatype = term.datatype.value
-        if datatype.endswith(("#integer", "#int", "#long", "#nonNegativeInteger")):
-            return int(term.value)
-        if datatype.endswith("#boolean"):
-            return term.value in ("true", "1")
-        if datatype.endswith(("#decimal", "#double", "#float")):
-            return float(term.value)
-        return term.value
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    return term.value
