@@ -1,374 +1,325 @@
 """Read CodeableModels statements statically: `ast` nodes in, plain records out. Nothing is executed.
 
+Statements are interpreted in order over a small value domain (model elements by variable, links, lists,
+dicts, strings), so list and dict variables, aliases and `[0]` on add_links results mean what they mean when
+the model runs; link kinds and directions follow the metamodel associations (`associations.py`). What cannot
+be resolved becomes a diagnostic with its line and raw text, and the rest of the statement still loads.
+
 >>> frag = interpret_text('''
 ... on_demand = CClass(force, "On-Demand")
 ... add_force_relations({triggering: {on_demand: positive}})
+... x = a.add_links(b, role_name="from", stereotype_instances=can_use)[0]
 ... ''')
 >>> frag.declarations[0].var, frag.declarations[0].label, frag.declarations[0].line
 ('on_demand', 'On-Demand', 2)
->>> [(link.kind, link.a, link.b, link.stereotypes) for link in frag.links]
-[('impact', 'triggering', 'on_demand', ('positive',))]
+>>> [(link.kind, link.a, link.b, link.stereotypes, link.var) for link in frag.links]
+[('impact', 'triggering', 'on_demand', ('positive',), None), ('dependency', 'b', 'a', ('can_use',), 'x')]
 """
 
 import ast
 import re
 
+from gtkg.loaders.associations import resolve, snake, vocab
+from gtkg.loaders.codeable_api import METAMODEL_CALLS, ApiMixin, Unsupported, add_tags
+from gtkg.loaders.codeable_values import ValuesMixin
 from gtkg.loaders.python_source import split_statements
+from gtkg.loaders.pyvalues import (
+    LINK_CALLS,
+    Module,
+    Obj,
+    PyDict,
+    Unknown,
+    callee,
+    creates,
+    suspicious_call,
+)
 from gtkg.loaders.records import INFO, WARNING, Declaration, Diagnostic, Fragment, Link, Listing
-from gtkg.ontology import CONTEXT_TYPES, DEPENDENCY_TYPES, IMPACTS, NEXT_DECISION_TYPES
 
 # Names separated by commas or line breaks; words separated by spaces on one line are prose.
 IDENTIFIER_LIST = re.compile(r"^[\s,]*[A-Za-z_]\w*(?:[ \t]*(?:,|\n)[\s,]*[A-Za-z_]\w*)*[\s,]*$")
-CONTAINS_ROLES = {"contained_code", "contained_codes", "codes", "contains"}
-CITES_ROLES = {"referenced", "references", "reference", "cites"}
-NEXT_ROLES = {"next decision", "next_decision", "next decisions", "next"}
-FORCE_ROLES = {"forces", "force"}
-CONTEXT_ROLES = {"context", "contexts"}
-# Helper functions of the guidance metamodel: (from, to, stereotype[, tagged value]).
-STEREOTYPED_LINK_HELPERS = {
-    "add_stereotyped_design_solution_link": None,
-    "add_stereotyped_link_with_how_tagged_value": "how",
-    "add_stereotyped_link_with_role_tagged_value": "role",
-}
-IGNORED_CALLS = {"CBundle", "print", "generate", "render", "CMetaclass", "CStereotype", "CObject"}
+COMPOUND = {ast.For: "loop", ast.AsyncFor: "loop", ast.While: "loop", ast.If: "conditional block",
+            ast.With: "with block", ast.AsyncWith: "with block", ast.Try: "try block",
+            ast.ClassDef: "class definition"}
 
 
 class Env:
-    """Names known while interpreting: list, dict and string variables (shared across files of one load)."""
+    """What is known while interpreting: names and their values, shared by all files of one load."""
 
     def __init__(self):
-        self.lists: dict[str, tuple[list, int]] = {}
-        self.dicts: dict[str, ast.Dict] = {}
-        self.strings: dict[str, str] = {}
-        self.used: set[str] = set()
+        self.names: dict[str, object] = {}
+        self.fallback: dict[str, ast.expr] = {}  # last plain-data assignment of each name in the whole load
+        self.metaclasses: dict[str, str] = {}  # variable -> metaclass of its CClass
+        self.functions: dict[str, str] = {}  # function defined in the input -> forces | creates | harmless
+        self.declarations: dict[str, Declaration] = {}  # latest declaration of each variable
+        self.used: set[str] = set()  # names read by some statement
+        self.assignments: list = []  # (variable, what, line, fragment, declaration), for redefinitions
+        self.coded_links: dict[int, str] = {}  # id(link) -> variable under which a source lists the link
+        self.resolving: set[str] = set()
 
-    def collect(self, statements: list[ast.stmt]) -> None:
+    def prepare(self, statements: list[ast.stmt]) -> None:
+        """Look ahead: metaclasses of declarations, functions, and data assignments (for forward references)."""
         for node in statements:
             if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
                 var, value = node.targets[0].id, node.value
-                if isinstance(value, ast.List | ast.Tuple) and all(isinstance(e, ast.Name) for e in value.elts):
-                    self.lists[var] = ([e.id for e in value.elts], node.lineno)
-                elif isinstance(value, ast.Dict):
-                    self.dicts[var] = value
-                elif (text := const_str(value, self)) is not None:
-                    self.strings[var] = text
+                if isinstance(value, ast.Call) and callee(value) == "CClass":
+                    if value.args and isinstance(value.args[0], ast.Name):
+                        self.metaclasses.setdefault(var, vocab(value.args[0].id))
+                elif _plain_data(value):
+                    self.fallback[var] = value
+            elif isinstance(node, ast.FunctionDef):
+                self.functions[node.name] = _function_kind(node)
 
 
 def interpret_text(text: str, first_line: int = 1, env: Env | None = None) -> Fragment:
     """Parse and interpret one piece of Python (a fence or a whole file)."""
     statements, diagnostics = split_statements(text, first_line)
-    env = env or Env()
-    env.collect(statements)
-    fragment = interpret(statements, env)
+    env = env if env is not None else Env()
+    env.prepare(statements)
+    fragment = interpret(statements, env, text.split("\n"), first_line)
     fragment.diagnostics[:0] = diagnostics
     return fragment
 
 
-def interpret(statements: list[ast.stmt], env: Env) -> Fragment:
-    fragment = Fragment()
-    reader = _Reader(fragment, env)
-    for node in statements:
-        try:
-            reader.statement(node)
-        except _Unsupported as exc:
-            fragment.diagnostics.append(_diagnostic(node, str(exc)))
+def interpret(statements: list[ast.stmt], env: Env, lines: list[str] | None = None, first_line: int = 1,
+              fragment: Fragment | None = None) -> Fragment:
+    """Interpret statements in order; `lines` (the text they come from) gives diagnostics their raw text."""
+    fragment = fragment if fragment is not None else Fragment()
+    _Reader(fragment, env, lines or [], first_line).run(statements)
     return fragment
 
 
-class _Unsupported(Exception):
-    pass
-
-
-def const_str(node: ast.expr, env: Env | None = None) -> str | None:
-    """A string constant, a concatenation of them, or a string variable; else None."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        left, right = const_str(node.left, env), const_str(node.right, env)
-        if left is not None and right is not None:
-            return left + right
-    if env is not None and isinstance(node, ast.Name) and node.id in env.strings:
-        return env.strings[node.id]
-    return None
-
-
-def _value(node: ast.expr, env: Env):
-    text = const_str(node, env)
-    if text is not None:
-        return text
-    if isinstance(node, ast.Constant) and isinstance(node.value, bool | int | float):
-        return node.value
-    if isinstance(node, ast.Name):
-        return {"True": True, "False": False}.get(node.id, node.id)
-    raise _Unsupported("a value that is not a constant, a string concatenation or a name")
-
-
-def _names(node: ast.expr, env: Env) -> list[str]:
-    """Variables in a name, a list/tuple of names, or a list variable."""
-    if isinstance(node, ast.Name):
-        if node.id in env.lists:
-            env.used.add(node.id)
-            return list(env.lists[node.id][0])
-        return [node.id]
-    if isinstance(node, ast.List | ast.Tuple | ast.Set):
-        out = []
-        for element in node.elts:
-            out.extend(_names(element, env))
-        return out
-    if isinstance(node, ast.Starred):
-        return _names(node.value, env)
-    raise _Unsupported("a link end that is not a variable or a list of variables")
-
-
-def _stereotypes(node: ast.expr | None, env: Env) -> tuple:
-    return () if node is None else tuple(_names(node, env))
-
-
-def _keywords(call: ast.Call) -> dict:
-    return {kw.arg: kw.value for kw in call.keywords if kw.arg}
-
-
-def _call_name(call: ast.Call) -> str:
-    func = call.func
-    if isinstance(func, ast.Name):
-        return func.id
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return ""
-
-
-class _Reader:
+class _Reader(ValuesMixin, ApiMixin):
     """Turns statements into records of one fragment."""
 
-    def __init__(self, fragment: Fragment, env: Env):
-        self.fragment = fragment
-        self.env = env
-        self.link_vars: dict[str, list[Link]] = {}
+    def __init__(self, fragment: Fragment, env: Env, lines: list[str], first_line: int):
+        self.fragment, self.env, self.lines, self.first_line = fragment, env, lines, first_line
+        self.problems: list = []
+        self.line = first_line
+
+    def run(self, statements: list[ast.stmt]) -> None:
+        for node in statements:
+            self.problems, self.line = [], node.lineno
+            try:
+                self.statement(node)
+            except Unsupported as exc:
+                self.problem(str(exc), problem=exc.problem)
+            except (RecursionError, MemoryError):
+                self.problem("this statement is nested too deeply to read")
+            except Exception as exc:  # never crash on input: report what broke and keep reading
+                self.problem(f"gtkg could not read this statement ({type(exc).__name__}: {exc})",
+                             problem="unreadable-statement")
+            for problem, message, severity, line, about in self.problems:
+                self.fragment.diagnostics.append(self.diagnostic(node, problem, message, severity, line, about))
+
+    def problem(self, message: str, severity: str = WARNING, problem: str = "unsupported-statement",
+                line: int | None = None, about: str | None = None) -> None:
+        self.problems.append((problem, message, severity, line, about))
+
+    def diagnostic(self, node: ast.stmt, problem: str, message: str, severity: str, line: int | None,
+                   about: str | None) -> Diagnostic:
+        start, end = node.lineno, getattr(node, "end_lineno", None) or node.lineno
+        text = "\n".join(self.lines[start - self.first_line:end - self.first_line + 1]).strip("\n")
+        return Diagnostic(line=line or start, end_line=None if line else end, problem=problem, message=message,
+                          severity=severity, text=text, about=about)
+
+    # ------------------------------------------------------------------ statements
 
     def statement(self, node: ast.stmt) -> None:
-        if isinstance(node, ast.Assign):
-            self.assign(node)
-        elif isinstance(node, ast.Expr):
-            self.expression(node.value, node.lineno)
-        elif isinstance(node, ast.ImportFrom):
-            names = [alias.name for alias in node.names]
-            self.fragment.imports.append((node.module or "", names, node.lineno))
-        elif isinstance(node, ast.Import | ast.Pass):
+        kind = type(node)
+        if kind is ast.Assign:
+            self.assign(node.targets, node.value)
+        elif kind is ast.AnnAssign and node.value is not None:
+            self.assign([node.target], node.value)
+        elif kind is ast.AugAssign:
+            self.augmented(node)
+        elif kind is ast.Expr:
+            self.expression(node.value)
+        elif kind is ast.ImportFrom:
+            self.fragment.imports.append((node.module or "", [alias.name for alias in node.names], node.lineno))
+        elif kind is ast.Import:
+            for alias in node.names:
+                self.env.names[alias.asname or alias.name.split(".")[0]] = Module(alias.asname or alias.name)
+        elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+            self.function(node)
+        elif kind is ast.If and "__main__" in ast.dump(node.test):
             return
-        elif isinstance(node, ast.FunctionDef):
-            if node.name != "add_force_relations" and node.name not in STEREOTYPED_LINK_HELPERS:
-                self._note(node, f"function {node.name}() is not interpreted (definitions are never run)")
-        elif isinstance(node, ast.For):
-            self.loop(node)
-        elif isinstance(node, ast.If) and _is_main_guard(node):
-            return
+        elif kind in COMPOUND:
+            self.compound(node, COMPOUND[kind])
+        elif kind is not ast.Pass:
+            raise Unsupported(f"a {kind.__name__} statement cannot be read statically")
+
+    def function(self, node) -> None:
+        what = self.env.functions.get(node.name, "harmless")
+        if what == "forces" or snake(node.name) in LINK_CALLS:
+            return  # a copy of a metamodel helper: calls to it are read as the helper
+        if what == "creates":
+            self.problem(f"function {node.name}() creates codes or links; gtkg does not run functions, so calls "
+                         "to it are reported where they occur", INFO, "ignored-statement")
         else:
-            raise _Unsupported(f"a {type(node).__name__} statement cannot be read statically")
+            self.problem(f"function {node.name}() is not interpreted (definitions are never run)", INFO,
+                         "ignored-statement")
 
-    def loop(self, node: ast.For) -> None:
-        creates = any(isinstance(n, ast.Call) and _call_name(n) in ("CClass", "add_links", "add_force_relations",
-                                                                     "add_decision_option_link")
-                      for n in ast.walk(node))
-        if creates:
-            raise _Unsupported("a loop that creates codes or links cannot be resolved statically; "
-                               "write the statements out")
-        self._note(node, "loop ignored: it only adjusts existing elements")
+    def compound(self, node: ast.stmt, what: str) -> None:
+        if creates(node, self.env.functions):
+            raise Unsupported(f"a {what} that creates codes or links cannot be resolved statically; write its "
+                              "statements out one by one")
+        call = suspicious_call(node, self.env.names, self.env.functions)
+        if call:
+            raise Unsupported(f"a {what} calling {call}() is not a CodeableModels statement; it was not run")
+        self.problem(f"{what} ignored: it only adjusts existing elements (e.g. metaclasses)", INFO,
+                     "ignored-statement")
 
-    def assign(self, node: ast.Assign) -> None:
-        target, value = node.targets[0], node.value
-        if len(node.targets) != 1:
-            raise _Unsupported("chained assignment")
-        if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
-            return self.set_attribute(target.value.id, target.attr, value, node.lineno)
-        if not isinstance(target, ast.Name):
-            raise _Unsupported("assignment to something other than a variable")
-        var = target.id
-        call = value.value if isinstance(value, ast.Subscript) else value
-        if isinstance(call, ast.Call) and _call_name(call) == "CClass":
-            return self.declaration(var, call, node.lineno)
-        if isinstance(call, ast.Call):
-            links = self.expression(call, node.lineno)
-            for link in links or []:
-                link.var = var
-            self.link_vars[var] = links or []
+    def assign(self, targets: list[ast.expr], value: ast.expr) -> None:
+        names = [t.id for t in targets if isinstance(t, ast.Name)]
+        if names and isinstance(value, ast.Call) and callee(value) in METAMODEL_CALLS:
+            for name in names:  # a metamodel of the study is part of the input: its names stay names
+                self.env.names[name] = Obj(vocab(name))
             return
-        if var in self.env.lists and isinstance(value, ast.List | ast.Tuple):
-            self.fragment.lists[var] = (self.env.lists[var][0], node.lineno)
-            return
-        if isinstance(value, ast.Dict | ast.List | ast.Tuple | ast.Constant | ast.BinOp | ast.Name):
-            return  # data for later statements, collected by Env
-        raise _Unsupported(f"assignment to {var} cannot be read statically")
+        if isinstance(value, ast.Call) and callee(value) == "CClass":
+            if not names:
+                raise Unsupported("a CClass assigned to a computed name (globals()[...], setattr, ...) cannot be "
+                                  "resolved statically; assign it to a plain variable")
+            self.declaration(names[0], value)
+            for alias in names[1:]:
+                self.env.names[alias] = Obj(names[0])
+            targets = [t for t in targets if not isinstance(t, ast.Name)]
+            if not targets:
+                return
+        result = self.value_of_assignment(value)
+        for target in targets:
+            self.bind(target, result)
 
-    def set_attribute(self, var: str, attr: str, value: ast.expr, line: int) -> None:
+    def value_of_assignment(self, value: ast.expr):
+        """The value to bind; data gtkg does not compute (views, comprehensions) binds quietly as unknown."""
+        try:
+            return self.value(value)
+        except Unsupported as exc:
+            if not exc.quiet or creates(value, self.env.functions) or \
+                    suspicious_call(value, self.env.names, self.env.functions):
+                raise
+            return Unknown(str(exc), value.lineno)
+
+    def bind(self, target: ast.expr, result) -> None:
+        if isinstance(target, ast.Name):
+            return self.bind_name(target.id, result)
+        if isinstance(target, ast.Tuple | ast.List):
+            if not isinstance(result, list) or len(result) != len(target.elts):
+                raise Unsupported("an unpacking assignment whose parts cannot be matched statically")
+            for part, item in zip(target.elts, result, strict=True):
+                self.bind(part, item)
+            return None
+        if isinstance(target, ast.Attribute):
+            return self.set_attribute(self.value(target.value), snake(target.attr), result)
+        if isinstance(target, ast.Subscript):
+            container = self.value(target.value)
+            if isinstance(container, PyDict):
+                container.set(self.value(target.slice), result, target.lineno)
+                return None
+            if isinstance(container, Unknown):
+                return None
+            raise Unsupported("an assignment to a computed name (e.g. globals()[...]) cannot be resolved "
+                              "statically; assign a plain variable")
+        raise Unsupported(f"an assignment to a {type(target).__name__} cannot be read statically")
+
+    def bind_name(self, var: str, result) -> None:
+        if isinstance(result, Link):
+            what = "link"
+            result.var = result.var or var
+        elif isinstance(result, list) and result and all(isinstance(item, Link) for item in result):
+            what = "link"
+            for link in result:
+                link.var = link.var or var
+        elif isinstance(result, list) and result and all(isinstance(item, Obj) for item in result):
+            what = "list"
+            self.fragment.lists[var] = ([item.var for item in result], self.line)
+        else:
+            what = "alias" if isinstance(result, Obj) else "unknown" if isinstance(result, Unknown) \
+                or result is None else "data"
+        if not (isinstance(result, Obj) and result.var == var):
+            self.env.assignments.append((var, what, self.line, self.fragment, None))
+        self.env.names[var] = result
+
+    def augmented(self, node: ast.AugAssign) -> None:
+        if not isinstance(node.target, ast.Name) or not isinstance(node.op, ast.Add):
+            raise Unsupported("only `name += ...` on lists and strings can be read statically")
+        current, addition = self.peek(node.target.id), self.value(node.value)
+        if isinstance(current, list) and isinstance(addition, list):
+            current.extend(addition)  # in place, as Python does
+        elif isinstance(current, str) and isinstance(addition, str):
+            self.env.names[node.target.id] = current + addition
+        elif not isinstance(current, Unknown):
+            raise Unsupported(f"`{node.target.id} += ...` cannot be resolved statically")
+
+    def set_attribute(self, owner, attr: str, result) -> None:
+        if isinstance(owner, Module):
+            raise Unsupported(f"setting {owner.name}.{attr} is not a CodeableModels statement; it was not run")
         if attr == "stereotype_instances":
-            stereotypes = _stereotypes(value, self.env)
-            for link in self.link_vars.get(var, []):
-                link.stereotypes = stereotypes
-                link.kind = _classify(link.role, stereotypes, link.kind)
-            for decl in self.fragment.declarations:
-                if decl.var == var:
-                    decl.stereotypes = stereotypes
-        # other attributes (metaclass tweaks, descriptions) carry nothing gtkg records
+            self.set_stereotypes(owner, self.stereotypes_of(result))
+        elif attr == "tagged_values" and isinstance(owner, Link):
+            add_tags(owner, self.tagged_of(result))
+        elif attr in ("values", "name") and isinstance(owner, Obj) and owner.var in self.env.declarations:
+            decl = self.env.declarations[owner.var]
+            if attr == "name":
+                decl.label = result if isinstance(result, str) else decl.label
+            else:
+                decl.values.update(self.values_of(result))
+        # other attributes (superclasses, descriptions, metaclass tweaks) carry nothing gtkg records
 
-    def declaration(self, var: str, call: ast.Call, line: int) -> None:
-        if not call.args or not isinstance(call.args[0], ast.Name):
-            raise _Unsupported("CClass without a metaclass variable")
-        label = const_str(call.args[1], self.env) if len(call.args) > 1 else None
-        keywords = _keywords(call)
-        if label is None and "name" in keywords:
-            label = const_str(keywords["name"], self.env)
-        values = {}
-        if isinstance(keywords.get("values"), ast.Dict):
-            for key, val in zip(keywords["values"].keys, keywords["values"].values, strict=True):
-                name = const_str(key, self.env) if key is not None else None
-                if name is None:
-                    raise _Unsupported("a values key that is not a string")
-                values[name] = _value(val, self.env)
-        stereotypes = _stereotypes(keywords.get("stereotype_instances"), self.env)
-        self.fragment.declarations.append(Declaration(var, call.args[0].id, label, line, values, stereotypes))
+    def set_stereotypes(self, owner, stereotypes: tuple) -> None:
+        if isinstance(owner, Link):
+            owner.stereotypes = stereotypes
+            if owner.kind == "other" and owner.role is None:
+                self.reclassify(owner)
+        elif isinstance(owner, Obj) and owner.var in self.env.declarations:
+            self.env.declarations[owner.var].stereotypes = stereotypes
+        elif isinstance(owner, list):
+            raise Unsupported("stereotype_instances set on the list add_links returns (CodeableModels fails "
+                              "here); take one link with [0]")
 
-    def expression(self, value: ast.expr, line: int) -> list[Link] | None:
+    def reclassify(self, link: Link) -> None:
+        found = resolve(None, None, link.stereotypes, self.kind_of(link.a), self.kind_of(link.b))
+        if found:
+            link.kind = found[0].kind
+            if not found[1]:
+                link.a, link.b = link.b, link.a
+            if link.kind == "option" and "name" in link.tagged:
+                link.name = link.tagged.pop("name")
+
+    def expression(self, value: ast.expr) -> None:
         if isinstance(value, ast.Constant) and isinstance(value.value, str):
             if IDENTIFIER_LIST.match(value.value):
-                self.fragment.listings.append(Listing(re.findall(r"[A-Za-z_]\w*", value.value), line))
-            return None  # prose docstrings are comments
+                self.fragment.listings.append(Listing(re.findall(r"[A-Za-z_]\w*", value.value), self.line))
+            return  # prose docstrings are comments
         if isinstance(value, ast.Name | ast.Tuple):
-            self.fragment.listings.append(Listing(_names(value, self.env), line))
-            return None
-        if isinstance(value, ast.Subscript) and isinstance(value.value, ast.Call):
-            return self.expression(value.value, line)
-        if not isinstance(value, ast.Call):
-            raise _Unsupported(f"a {type(value).__name__} expression is not a CodeableModels statement")
-        return self.call(value, line)
+            self.fragment.listings.append(Listing(self.listed(value), self.line))
+            return
+        if isinstance(value, ast.Call | ast.Subscript):
+            self.value(value)
+            return
+        raise Unsupported(f"a {type(value).__name__} expression is not a CodeableModels statement")
 
-    def call(self, call: ast.Call, line: int) -> list[Link] | None:
-        name = _call_name(call)
-        if name == "add_links":
-            return self.add_links(call, line)
-        if name == "add_decision_option_link":
-            return self.option_link(call, line)
-        if name == "add_force_relations":
-            return self.force_relations(call, line)
-        if name in STEREOTYPED_LINK_HELPERS:
-            return self.stereotyped_helper(call, line, STEREOTYPED_LINK_HELPERS[name])
-        if name == "set_tagged_value" and isinstance(call.func, ast.Attribute):
-            return self.tagged_value(call)
-        if name in IGNORED_CALLS or name.startswith(("render", "generate", "_")):
-            return None
-        raise _Unsupported(f"call of {name or 'an expression'}() is not a CodeableModels statement gtkg reads")
-
-    def add_links(self, call: ast.Call, line: int) -> list[Link]:
-        keywords = _keywords(call)
-        role = const_str(keywords["role_name"], self.env) if "role_name" in keywords else None
-        stereotypes = _stereotypes(keywords.get("stereotype_instances"), self.env)
-        tagged = self._tagged(keywords.get("tagged_values"))
-        pairs = []
-        if isinstance(call.func, ast.Attribute):  # a.add_links(b, ...)
-            if not call.args:
-                raise _Unsupported("add_links without a target")
-            owner = _names(call.func.value, self.env)
-            pairs = [(a, b) for a in owner for b in _names(call.args[0], self.env)]
-        else:  # add_links({a: b, ...}, ...)
-            mapping = self._dict(call.args[0] if call.args else None)
-            for key, val in zip(mapping.keys, mapping.values, strict=True):
-                if key is None:
-                    raise _Unsupported("add_links with ** in its mapping")
-                pairs.extend((a, b) for a in _names(key, self.env) for b in _names(val, self.env))
-        kind = _classify(role, stereotypes, "other")
-        links = []
-        for a, b in pairs:
-            if kind in ("dependency", "next", "other") and role == "from":
-                a, b = b, a  # a.add_links(b, role_name="from") is a link from b to a
-            links.append(Link(kind, a, b, line, stereotypes, role=role, tagged=dict(tagged)))
-        self.fragment.links.extend(links)
-        return links
-
-    def option_link(self, call: ast.Call, line: int) -> list[Link]:
-        keywords = _keywords(call)
-        args = list(call.args)
-        if len(args) < 2:
-            raise _Unsupported("add_decision_option_link needs a decision and an option")
-        name_node = args[2] if len(args) > 2 else keywords.get("option_name")
-        name = const_str(name_node, self.env) if name_node is not None else None
-        if name_node is not None and name is None:
-            raise _Unsupported("an option name that is not a string")
-        links = [Link("option", d, o, line, name=name)
-                 for d in _names(args[0], self.env) for o in _names(args[1], self.env)]
-        self.fragment.links.extend(links)
-        return links
-
-    def force_relations(self, call: ast.Call, line: int) -> list[Link]:
-        mapping = self._dict(call.args[0] if call.args else None)
-        links = []
-        for key, forces in zip(mapping.keys, mapping.values, strict=True):
-            forces = self._dict(forces)
-            for option in _names(key, self.env):
-                for force_node, polarity in zip(forces.keys, forces.values, strict=True):
-                    for force in _names(force_node, self.env):
-                        links.append(Link("impact", option, force, getattr(force_node, "lineno", line),
-                                          _stereotypes(polarity, self.env)))
-        self.fragment.links.extend(links)
-        return links
-
-    def stereotyped_helper(self, call: ast.Call, line: int, tag: str | None) -> list[Link]:
-        args = call.args
-        if len(args) < 3:
-            raise _Unsupported("a stereotyped-link helper needs from, to and a stereotype")
-        stereotypes = _stereotypes(args[2], self.env)
-        tagged = {tag: const_str(args[3], self.env)} if tag and len(args) > 3 else {}
-        links = [Link(_classify("to", stereotypes, "other"), a, b, line, stereotypes, role="to", tagged=tagged)
-                 for a in _names(args[0], self.env) for b in _names(args[1], self.env)]
-        self.fragment.links.extend(links)
-        return links
-
-    def tagged_value(self, call: ast.Call) -> None:
-        owner = call.func.value
-        if isinstance(owner, ast.Name) and len(call.args) >= 2:
-            key, value = const_str(call.args[0], self.env), const_str(call.args[1], self.env)
-            for link in self.link_vars.get(owner.id, []):
-                link.tagged[key] = value
-
-    def _dict(self, node: ast.expr | None) -> ast.Dict:
-        if isinstance(node, ast.Dict):
-            return node
-        if isinstance(node, ast.Name) and node.id in self.env.dicts:
-            self.env.used.add(node.id)
-            return self.env.dicts[node.id]
-        raise _Unsupported("expected a dict (inline or a variable defined earlier)")
-
-    def _tagged(self, node: ast.expr | None) -> dict:
-        if node is None:
-            return {}
-        mapping = self._dict(node)
-        return {const_str(k, self.env): const_str(v, self.env) for k, v in zip(mapping.keys, mapping.values,
-                                                                                strict=True)}
-
-    def _note(self, node: ast.stmt, message: str) -> None:
-        self.fragment.diagnostics.append(_diagnostic(node, message, INFO, "ignored-statement"))
+    def listed(self, node: ast.expr) -> list[str]:
+        """Code variables named by bare names (a list variable stands for its elements)."""
+        if isinstance(node, ast.Tuple):
+            return [name for element in node.elts for name in self.listed(element)]
+        if isinstance(node, ast.Name):
+            value = self.lookup(node.id)
+            if isinstance(value, list):
+                return [item.var for item in value if isinstance(item, Obj)]
+            return [value.var] if isinstance(value, Obj) else [node.id]
+        raise Unsupported("a listing of something other than variables")
 
 
-def _classify(role: str | None, stereotypes: tuple, default: str) -> str:
-    role_key = (role or "").strip().lower()
-    if role_key in CONTAINS_ROLES:
-        return "contains"
-    if role_key in CITES_ROLES:
-        return "cites"
-    if role_key in NEXT_ROLES or any(s in NEXT_DECISION_TYPES for s in stereotypes):
-        return "next"
-    if role_key in FORCE_ROLES or any(s in IMPACTS for s in stereotypes):
-        return "impact"
-    if role_key in CONTEXT_ROLES or any(s in CONTEXT_TYPES for s in stereotypes):
-        return "context"
-    if any(s in DEPENDENCY_TYPES for s in stereotypes) or role_key in ("from", "to"):
-        return "dependency"
-    return default
+def _plain_data(node: ast.expr) -> bool:
+    return isinstance(node, ast.List | ast.Tuple | ast.Dict | ast.Constant | ast.BinOp | ast.Set) and \
+        not any(isinstance(n, ast.Call | ast.JoinedStr) for n in ast.walk(node))
 
 
-def _is_main_guard(node: ast.If) -> bool:
-    return "__main__" in ast.unparse(node.test)
-
-
-def _diagnostic(node: ast.stmt, message: str, severity: str = WARNING,
-                problem: str = "unsupported-statement") -> Diagnostic:
-    return Diagnostic(line=node.lineno, end_line=getattr(node, "end_lineno", None), problem=problem,
-                      message=message, severity=severity, text=ast.unparse(node))
+def _function_kind(node: ast.FunctionDef) -> str:
+    """forces: the add_force_relations helper; creates: other code creating elements; harmless otherwise."""
+    for call in (n for n in ast.walk(node) if isinstance(n, ast.Call)):
+        if callee(call) == "add_links" and any(kw.arg in ("role_name", "roleName") and
+                                               isinstance(kw.value, ast.Constant) and kw.value.value == "forces"
+                                               for kw in call.keywords):
+            return "forces"
+    return "creates" if creates(ast.Module(body=node.body, type_ignores=[]), {}) else "harmless"

@@ -36,6 +36,7 @@ class FileEmitter:
         self.out = QuadWriter(self.file)
         self.add = self.out.add
         self.sources = sources if sources is not None else {}  # variable -> source id
+        self.references: dict = {}  # variable -> reference id (set by the model emitter)
         self._counts: Counter = Counter()
         self.add(self.file, RDF.type, GT.InputFile)
         self.add(self.file, GT.path, key)
@@ -72,7 +73,7 @@ class FileEmitter:
         if kind == "source" or var in self.sources:
             return self.minter.source(self.sources.get(var, var))
         if kind == "reference":
-            return self.minter.reference(var)
+            return self.minter.reference(self.references.get(var, var))
         return self.minter.code(var)
 
     # ---------------------------------------------------------------- statements

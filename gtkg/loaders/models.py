@@ -1,109 +1,190 @@
 """CodeableModels model files, read with `ast` only (never imported or run).
 
-`parse` reads all model files of one load together, so names resolve across them
-(`from pkg.sources import *`); `emit` writes each file's records into its own graph.
+`parse` interprets all model files of one load together, in import order and with one shared environment, so
+names, list and dict variables resolve across them (`from pkg.sources import *`); then it looks for the
+defects executing the model would hide or stumble on. `emit` writes each file's records into its own graph.
 
 >>> models = parse({"m.py": 's1 = CClass(source, "s1", values={"title": "A" + "B"})\\n'
 ...                         'add_links({s1: [x, x]}, role_name="contained_code")\\n'})
 >>> [(d.problem, d.line) for d in models.files["m.py"].diagnostics]
 [('duplicate-containment', 2)]
+>>> models.files["m.py"].declarations[0].values
+{'title': 'AB'}
 """
 
+import ast
+import gc
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from gtkg.loaders.codeable import Env, interpret
 from gtkg.loaders.emit import FileEmitter
 from gtkg.loaders.python_source import split_statements
 from gtkg.loaders.records import VIOLATION, WARNING, Diagnostic, Fragment
+from gtkg.ontology import GT, RDF
 
-VOCABULARY_MODULES = ("metamodels", "codeable_models")
+REFERENCE_METACLASSES = ("source", "reference")
+
+
+@dataclass
+class ModelFile(Fragment):
+    """The records of one model file, plus what the load as a whole knows about its names."""
+
+    key: str = ""
+    references: dict = field(default_factory=dict)  # variable -> reference id (shared by all files)
+    coded_links: dict = field(default_factory=dict)  # id(link) -> variable a source lists it as (shared)
+    lines: list = field(default_factory=list, repr=False)  # the file's text, for the raw text of findings
+
+    def found(self, line: int, problem: str, message: str, severity: str = WARNING, about: str | None = None):
+        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        self.diagnostics.append(Diagnostic(line, problem, message, severity, text=text.strip(), about=about))
 
 
 @dataclass
 class Models:
-    files: dict = field(default_factory=dict)  # key -> Fragment
+    files: dict = field(default_factory=dict)  # key -> ModelFile, in the order they were interpreted
     sources: dict = field(default_factory=dict)  # variable -> source id
+    references: dict = field(default_factory=dict)  # variable -> reference id
 
 
 def parse(texts: dict[str, str]) -> Models:
-    """Interpret every model file (key -> text); list and dict variables resolve across all of them."""
+    """Interpret every model file (key -> text) of one load, dependencies (imports) first."""
+    with _cyclic_gc_paused():
+        return _parse(texts)
+
+
+@contextmanager
+def _cyclic_gc_paused():
+    """`ast` builds hundreds of thousands of acyclic nodes for a big file; the cyclic collector would scan
+    the growing heap again and again meanwhile (a third of the parse time), so pause it."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _parse(texts: dict[str, str]) -> Models:
     env = Env()
     split = {}
     for key, text in texts.items():
         statements, unreadable = split_statements(text)
-        env.collect(statements)
-        split[key] = (statements, unreadable)
+        env.prepare(statements)
+        split[key] = (statements, unreadable, text)
     models = Models()
-    for key, (statements, unreadable) in split.items():
-        fragment = interpret(statements, env)
-        fragment.diagnostics[:0] = unreadable
+    for key in import_order({key: parts[0] for key, parts in split.items()}):
+        statements, unreadable, text = split[key]
+        fragment = ModelFile(key=key, references=models.references, coded_links=env.coded_links,
+                             lines=text.split("\n"))
+        fragment.diagnostics.extend(unreadable)
+        interpret(statements, env, fragment.lines, 1, fragment)
         models.files[key] = fragment
     _find_defects(models, env)
     return models
 
 
+def import_order(statements: dict[str, list]) -> list[str]:
+    """Keys ordered so that a file comes after the files of the load it imports from (cycles: given order)."""
+    stems = defaultdict(list)
+    for key in statements:
+        stems[key.rsplit("/", 1)[-1].removesuffix(".py")].append(key)
+    order, state = [], {}
+
+    def visit(key: str) -> None:
+        if key in state:
+            return
+        state[key] = "visiting"
+        for node in statements[key]:
+            if isinstance(node, ast.ImportFrom) and node.module:
+                for other in stems.get(node.module.rsplit(".", 1)[-1], ()):
+                    visit(other)
+        order.append(key)
+
+    for key in statements:
+        visit(key)
+    return order
+
+
 def _find_defects(models: Models, env: Env) -> None:
-    declared: dict[str, list] = defaultdict(list)  # variable -> [(key, decl)]
-    for key, fragment in models.files.items():
+    for fragment in models.files.values():
         for decl in fragment.declarations:
-            declared[decl.var].append((key, decl))
             if decl.metaclass == "source":
                 models.sources[decl.var] = decl.label or decl.var
-    for var, places in declared.items():
-        if len(places) > 1:
-            _report_redefinition(models, var, places)
-    _duplicate_containment(models)
-    code_vars = {var for var, places in declared.items() if places[0][1].metaclass not in ("source", "reference")}
-    for fragment in models.files.values():
-        for var, (names, line) in fragment.lists.items():
-            if var not in env.used and names and (var.endswith("codes") or set(names) <= code_vars):
-                fragment.diagnostics.append(Diagnostic(line, "unlinked-code-list", f"the code list {var} is built "
-                                            "but never linked to a source; add it to an add_links(..., "
-                                            "role_name=\"contained_code\") call", WARNING, about=None))
+            elif decl.metaclass == "reference":
+                models.references[decl.var] = decl.label or decl.var
+    _redefinitions(env)
+    _duplicate_links(models)
+    _unlinked_lists(models, env)
 
 
-def _report_redefinition(models: Models, var: str, places: list) -> None:
-    first_key, first = places[0]
-    for key, decl in places[1:]:
-        where = f"{first_key}:{first.line}"
-        if decl.metaclass == "source" and first.metaclass == "source":
-            differs = (decl.values, decl.label) != (first.values, first.label)
-            problem, severity = "source-defined-twice", VIOLATION if differs else WARNING
-            message = f"source {decl.label or var} is defined again (first at {where})" + (
-                " with different values; keep one definition" if differs else "; remove the copy")
+def _redefinitions(env: Env) -> None:
+    first: dict[str, tuple] = {}
+    for var, what, line, fragment, now in env.assignments:
+        if not isinstance(fragment, ModelFile) or what == "unknown":
+            continue
+        if var not in first:
+            first[var] = (fragment, line, now)
+            continue
+        where = f"{first[var][0].key}:{first[var][1]}"
+        before = first[var][2]
+        if before and now and before.metaclass == now.metaclass == "source":
+            differs = (before.values, before.label) != (now.values, now.label)
+            fragment.found(line, "source-defined-twice", f"source {now.label or var} is defined again (first at "
+                           f"{where})" + (" with different values; keep one definition" if differs else
+                                          "; remove the copy"), VIOLATION if differs else WARNING, var)
         else:
-            problem, severity = "variable-assigned-twice", WARNING
-            message = f"variable {var} is assigned again (first at {where}); the model keeps only the last"
-        models.files[key].diagnostics.append(Diagnostic(decl.line, problem, message, severity, about=var))
+            fragment.found(line, "variable-assigned-twice", f"variable {var} is assigned again (first at {where}); "
+                           "statements after this line use the new value", about=var)
 
 
-def _duplicate_containment(models: Models) -> None:
+def _duplicate_links(models: Models) -> None:
+    """CodeableModels refuses to link one pair twice through one association: executing stops there."""
     seen: dict[tuple, tuple] = {}
     for key, fragment in models.files.items():
         for link in fragment.links:
-            if link.kind != "contains":
-                continue
-            pair = (models.sources.get(link.a, link.a), link.b)
-            if pair in seen:
-                first_key, first_line = seen[pair]
-                fragment.diagnostics.append(Diagnostic(
-                    link.line, "duplicate-containment", f"code {link.b} is listed twice for source {pair[0]} "
-                    f"(first at {first_key}:{first_line})", WARNING, about=link.b))
-            else:
+            a = models.sources.get(link.a, link.a) if link.kind in ("contains", "cites") else link.a
+            pair = (link.kind, a, link.b)
+            if pair not in seen:
                 seen[pair] = (key, link.line)
+                continue
+            where = f"{seen[pair][0]}:{seen[pair][1]}"
+            if link.kind == "contains":
+                problem, message = "duplicate-containment", f"code {link.b} is listed twice for source {a}"
+            else:
+                problem, message = "duplicate-link", f"the {link.kind} link {a} -> {link.b} is added twice"
+            fragment.found(link.line, problem, f"{message} (first at {where}); CodeableModels stops the model here "
+                           "('trying to link the same link twice'); remove the copy", about=link.b)
 
 
-def emit(fragment: Fragment, out: FileEmitter) -> dict:
+def _unlinked_lists(models: Models, env: Env) -> None:
+    codes = {var for var, kind in env.metaclasses.items() if kind not in REFERENCE_METACLASSES}
+    for fragment in models.files.values():
+        for var, (names, line) in fragment.lists.items():
+            if var not in env.used and names and (var.endswith("codes") or set(names) <= codes):
+                fragment.found(line, "unlinked-code-list", f"the code list {var} is built but never linked to a "
+                               "source; add it to an add_links(..., role_name=\"contained_code\") call")
+
+
+def emit(fragment: ModelFile, out: FileEmitter) -> dict:
     """Write one model file's records; returns counts for the load summary."""
+    out.references = fragment.references
     sources = set()
     for decl in fragment.declarations:
         out.declaration(decl)
         if decl.metaclass == "source":
             sources.add(decl.label or decl.var)
     for link in fragment.links:
-        out.link(link)
+        node = out.link(link)
+        var = fragment.coded_links.get(id(link))
+        if var is not None:  # a source lists this link as one of its codes (the coding metamodel allows it)
+            code = out.ref(var)
+            out.add(node, GT.codedAs, code)
+            out.add(code, RDF.type, GT.Code)
+            out.add(code, GT.variable, var)
     for diag in fragment.diagnostics:
         out.diagnostic(diag)
-    codes = {d.var for d in fragment.declarations if d.metaclass not in ("source", "reference")}
+    codes = {d.var for d in fragment.declarations if d.metaclass not in REFERENCE_METACLASSES}
     return {"sources": sources, "codes": codes, "excerpts": 0}

@@ -1,6 +1,7 @@
 from codeable_models import CClass, add_links
 from metamodels.guidance_metamodel import (
     add_decision_option_link,
+    add_stereotyped_link_with_how_tagged_value,
     can_use,
     decision,
     force,
@@ -9,6 +10,7 @@ from metamodels.guidance_metamodel import (
     pattern,
     positive,
     practice,
+    single_answer,
     very_positive,
 )
 
@@ -21,7 +23,7 @@ def add_force_relations(force_relations_definition):
 
 
 # decisions
-data_access_decision = CClass(decision, "How to Access Data Products?")
+data_access_decision = CClass(decision, "How to Access Data Products?", stereotype_instances=single_answer)
 pipeline_execution_decision = CClass(decision, "How to Run Data Pipelines?")
 platform_provisioning_decision = CClass(decision, "How to Provision Platform Infrastructure?")
 
@@ -54,5 +56,7 @@ add_force_relations({
 
 streaming_uses_containers = event_streaming.add_links(containerisation, role_name="from",
                                                       stereotype_instances=can_use)[0]
+iac_provisions_containers = add_stereotyped_link_with_how_tagged_value(
+    infrastructure_as_code, containerisation, can_use, "provisions the container platform")
 add_links({containerisation: pipeline_execution_decision}, role_name="next decision",
           stereotype_instances=optional_next)

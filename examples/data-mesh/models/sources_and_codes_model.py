@@ -1,6 +1,11 @@
 from codeable_models import CClass, add_links
 from data_mesh_model import *
-from metamodels.guidance_metamodel import source
+from metamodels.GT_coding import reference, source
+
+data_mesh_book = CClass(reference, "Data Mesh Book", values={
+    "bibliographic reference": "Dehghani, Zhamak: Data Mesh. " + "O'Reilly Media, 2022",
+    "author type": "Practitioner",
+    "type": "Practitioner Book"})
 
 s1 = CClass(source, "s1", values={
     "title": "Event-Driven Data Products in Practice",
@@ -36,3 +41,4 @@ add_links({s2: [triggering, on_demand, time_to_market, latency, pipeline_executi
           role_name="contained_code")
 add_links({s3: [infrastructure_as_code, containerisation, platform_provisioning_decision]},
           role_name="contained_code")
+add_links({s3: data_mesh_book}, role_name="referenced")

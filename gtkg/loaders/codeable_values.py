@@ -1,0 +1,210 @@
+"""Values of expressions in model statements: names, lists, dicts, strings, calls and their results.
+
+Mixed into the statement reader of `codeable`. An expression is computed as running it would compute it (a
+dict keeps the last value of a repeated key, `+=` grows a list in place, `x[0]` takes the first link), except
+that nothing is ever run: calls are read only when they are CodeableModels calls or harmless (views, builtins).
+"""
+
+import ast
+
+from gtkg.loaders.associations import snake, vocab
+from gtkg.loaders.codeable_api import Unsupported
+from gtkg.loaders.pyvalues import HARMLESS, MODEL_METHODS, Module, Obj, PyDict, Unknown, callee, dotted, show
+from gtkg.loaders.records import INFO, Link
+
+
+class ValuesMixin:
+    """Computes values; expects the reader's `env`, `problem` and the API handlers of `ApiMixin`."""
+
+    def value(self, node: ast.expr):
+        kind = type(node)
+        if kind is ast.Constant:
+            return node.value
+        if kind is ast.Name:
+            return self.lookup(node.id)
+        if kind is ast.List or kind is ast.Tuple or kind is ast.Set:
+            return self.sequence(node.elts)
+        if kind is ast.Dict:
+            return self.mapping(node)
+        if kind is ast.Call:
+            return self.call(node)
+        if kind is ast.Subscript:
+            return self.subscript(node)
+        if kind is ast.BinOp:
+            return self.binop(node)
+        if kind is ast.Attribute:
+            owner = self.value(node.value)
+            return Module(f"{owner.name}.{node.attr}") if isinstance(owner, Module) else \
+                Unknown(f"the attribute {dotted(node)}", node.lineno)
+        if kind is ast.JoinedStr:
+            raise Unsupported("an f-string is computed when the model runs; write the text out", quiet=True)
+        raise Unsupported(f"a {kind.__name__} expression cannot be resolved statically", quiet=True)
+
+    def lookup(self, name: str):
+        self.env.used.add(name)
+        return self.peek(name)
+
+    def peek(self, name: str):
+        """The value of a name without counting it as used (growing a list does not link it)."""
+        env = self.env
+        if name in env.names:
+            return env.names[name]
+        node = env.fallback.get(name)
+        if node is not None and name not in env.resolving:
+            env.resolving.add(name)
+            try:
+                return self.value(node)
+            except Unsupported as exc:
+                return Unknown(str(exc), node.lineno)
+            finally:
+                env.resolving.discard(name)
+        return Obj(vocab(name))
+
+    def sequence(self, elements: list[ast.expr]) -> list:
+        out = []
+        for element in elements:
+            if isinstance(element, ast.Starred):
+                items = self.value(element.value)
+                if not isinstance(items, list):
+                    raise Unsupported("a starred value that is not a list", quiet=True)
+                out.extend(items)
+            else:
+                out.append(self.value(element))
+        return out
+
+    def mapping(self, node: ast.Dict) -> PyDict:
+        result = PyDict()
+        for key_node, value_node in zip(node.keys, node.values, strict=True):
+            if key_node is None:
+                other = self.value(value_node)
+                if not isinstance(other, PyDict):
+                    raise Unsupported("a ** entry that is not a dict", quiet=True)
+                for key, value, line in other.items():
+                    result.set(key, value, line)
+                continue
+            key = self.value(key_node)
+            if result.set(key, self.value(value_node), key_node.lineno):
+                self.problem(f"key {show(key)} appears twice in this dict; Python keeps only its last value, so "
+                             "the earlier entry is lost when the model runs", problem="duplicate-key",
+                             line=key_node.lineno, about=key.var if isinstance(key, Obj) else None)
+        return result
+
+    def subscript(self, node: ast.Subscript):
+        container, index = self.value(node.value), self.value(node.slice)
+        if isinstance(container, Unknown):
+            return container
+        try:
+            if isinstance(container, list) and isinstance(index, int) and not isinstance(index, bool):
+                return container[index]
+            if isinstance(container, PyDict):
+                return container.get(index)
+        except (IndexError, KeyError) as exc:
+            raise Unsupported(f"the index {show(index)} is not there ({len(container)} items); CodeableModels "
+                              "fails here") from exc
+        raise Unsupported("a subscript gtkg cannot resolve statically", quiet=True)
+
+    def binop(self, node: ast.BinOp):
+        left, right = self.value(node.left), self.value(node.right)
+        if isinstance(node.op, ast.Add) and (isinstance(left, str) and isinstance(right, str)
+                                             or isinstance(left, list) and isinstance(right, list)):
+            return left + right
+        raise Unsupported("an operation other than joining strings or lists", quiet=True)
+
+    def call(self, node: ast.Call):
+        func = node.func
+        if isinstance(func, ast.Attribute):
+            growing = isinstance(func.value, ast.Name) and func.attr in ("append", "extend", "insert", "remove")
+            owner = self.peek(func.value.id) if growing else self.value(func.value)
+            return self.method(node, snake(func.attr), owner)
+        if not isinstance(func, ast.Name):
+            self.value(func)
+            raise Unsupported("a call of a computed function is not a CodeableModels statement; it was not run")
+        name = callee(node)
+        handler = self.handler(func.id, name)
+        if handler is not None:
+            return handler(node)
+        local = self.env.functions.get(func.id)
+        if local == "creates":
+            raise Unsupported(f"{func.id}() is a function of the model that creates codes or links; gtkg does not "
+                              "run functions; write its statements out")
+        if local == "harmless" or func.id in HARMLESS:
+            return Unknown(f"the result of {func.id}()", node.lineno)
+        raise Unsupported(f"call of {func.id}() is not a CodeableModels statement gtkg reads; it was not run")
+
+    def method(self, node: ast.Call, name: str, owner):
+        if isinstance(owner, Module):
+            if owner.name == "sys.path":  # model files often extend the import path of the metamodels
+                self.problem("sys.path is not changed: gtkg imports nothing", INFO, "ignored-statement")
+                return None
+            raise Unsupported(f"call of {owner.name}.{node.func.attr}() is not a CodeableModels statement; it was "
+                              "not run")
+        if isinstance(owner, Unknown | str | int | float):
+            return Unknown(f"the result of {node.func.attr}()", node.lineno)
+        if isinstance(owner, list | PyDict) and name in ("append", "extend", "insert", "remove", "update",
+                                                         "keys", "values", "items", "copy", "index", "count"):
+            return self.data_method(node, name, owner)
+        if isinstance(owner, Obj | Link):
+            handler = self.method_handler(name)
+            if handler is not None:
+                return handler(node, owner)
+            if name in MODEL_METHODS:
+                return Unknown(f"the result of {node.func.attr}()", node.lineno)
+        raise Unsupported(f"call of {dotted(node.func)}() is not a CodeableModels statement gtkg reads; it was "
+                          "not run")
+
+    def data_method(self, node: ast.Call, name: str, owner):
+        args = [self.value(arg) for arg in node.args]
+        if isinstance(owner, list) and name in ("append", "extend", "insert", "remove") and args:
+            if name == "append":
+                owner.append(args[0])
+            elif name == "extend" and isinstance(args[0], list):
+                owner.extend(args[0])
+            elif name == "insert" and len(args) == 2 and isinstance(args[0], int):
+                owner.insert(args[0], args[1])
+            elif name == "remove":
+                owner[:] = [item for item in owner if show(item) != show(args[0])]
+            return None
+        if isinstance(owner, PyDict) and name == "update" and args and isinstance(args[0], PyDict):
+            for key, value, line in args[0].items():
+                owner.set(key, value, line)
+            return None
+        return Unknown(f"the result of {name}()", node.lineno)
+
+    # ------------------------------------------------------------------ helpers for the API
+
+    def kind_of(self, var: str | None) -> str | None:
+        return self.env.metaclasses.get(var) if var else None
+
+    def text_of(self, node: ast.expr | None, what: str) -> str | None:
+        if node is None:
+            return None
+        value = self.value(node)
+        if value is None or isinstance(value, str):
+            return value
+        reason = value.describe() if isinstance(value, Unknown) else show(value)
+        raise Unsupported(f"{what} is not a string gtkg can resolve: {reason}")
+
+    def stereotypes_of(self, value) -> tuple:
+        items = value if isinstance(value, list) else [] if value is None else [value]
+        if not all(isinstance(item, Obj) for item in items):
+            raise Unsupported("stereotype_instances must be stereotype names (a name or a list of names)")
+        return tuple(vocab(item.var) for item in items)
+
+    def tagged_of(self, value) -> dict:
+        if not isinstance(value, PyDict):
+            raise Unsupported("tagged_values must be a dict of strings")
+        return {key: val for key, val, _ in value.items() if isinstance(key, str) and isinstance(val, str)}
+
+    def values_of(self, value) -> dict:
+        if value is None:
+            return {}
+        if not isinstance(value, PyDict):
+            raise Unsupported("values must be a dict")
+        values = {}
+        for key, val, line in value.items():
+            if isinstance(key, str) and isinstance(val, str | bool | int | float) and val is not None:
+                values[key] = val
+            else:
+                self.problem(f"the value of {show(key)} cannot be resolved statically "
+                             f"({show(val)}); it is not loaded", line=line)
+        return values
