@@ -14,13 +14,34 @@ EXPORT_FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld")
 
 
 def store_options(command):
-    """--store and --endpoint, shared by every command that touches data."""
-    command = click.option("--endpoint", envvar="GTKG_ENDPOINT", metavar="URL",
-                           help="Use this SPARQL 1.1 endpoint instead of the embedded store "
-                                "(env GTKG_ENDPOINT).")(command)
-    command = click.option("--store", envvar="GTKG_STORE", metavar="DIR", type=click.Path(file_okay=False),
-                           help="Folder of the embedded store (env GTKG_STORE; default .gtkg).")(command)
-    return command
+    """--store and --endpoint (with its update and graph-store URLs), shared by every command that touches data.
+
+    The command receives `endpoint` as the query URL, or as an Endpoint when the other URLs are given.
+    """
+
+    @functools.wraps(command)
+    def wrapper(*args, update_endpoint=None, graph_store=None, **kwargs):
+        if update_endpoint or graph_store:
+            if not kwargs.get("endpoint"):
+                raise click.UsageError("--update-endpoint and --graph-store need --endpoint (the query URL)")
+            from gtkg.store.endpoint import Endpoint
+
+            kwargs["endpoint"] = Endpoint.resolve(kwargs["endpoint"], update=update_endpoint,
+                                                  graph_store=graph_store)
+        return command(*args, **kwargs)
+
+    decorated = click.option("--graph-store", envvar="GTKG_GRAPH_STORE", metavar="URL",
+                             help="Graph Store Protocol URL of the endpoint (env GTKG_GRAPH_STORE; default "
+                                  "derived from --endpoint: .../query -> .../store).")(wrapper)
+    decorated = click.option("--update-endpoint", envvar="GTKG_UPDATE_ENDPOINT", metavar="URL",
+                             help="SPARQL Update URL of the endpoint (env GTKG_UPDATE_ENDPOINT; default derived "
+                                  "from --endpoint: .../query -> .../update). Credentials: GTKG_ENDPOINT_USER, "
+                                  "GTKG_ENDPOINT_PASSWORD or ~/.config/gtkg/endpoints.toml.")(decorated)
+    decorated = click.option("--endpoint", envvar="GTKG_ENDPOINT", metavar="URL",
+                             help="Use this SPARQL 1.1 endpoint (query URL) instead of the embedded store "
+                                  "(env GTKG_ENDPOINT).")(decorated)
+    return click.option("--store", envvar="GTKG_STORE", metavar="DIR", type=click.Path(file_okay=False),
+                        help="Folder of the embedded store (env GTKG_STORE; default .gtkg).")(decorated)
 
 
 def output_option(command):
@@ -224,6 +245,102 @@ def query(name, params, fmt, output, store, endpoint):
     from gtkg.queries import run_query
 
     write(render(run_query(name, dict(params), store=store, endpoint=endpoint), fmt), output)
+
+
+@cli.command()
+@click.option("--store", envvar="GTKG_STORE", metavar="DIR", type=click.Path(file_okay=False),
+              help="Folder of the embedded store (env GTKG_STORE; default .gtkg).")
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535), help="TCP port.")
+@click.option("--bind", "host", default="127.0.0.1", show_default=True, metavar="ADDRESS",
+              help="Address to listen on; anything but loopback makes the study reachable from other machines.")
+@click.option("--quiet", is_flag=True, help="Do not log requests.")
+@handle_errors
+def serve(store, port, host, quiet):
+    """Serve the store as a read-only SPARQL 1.1 endpoint (query at /query; updates refused).
+
+    Any SPARQL client can query the study without a server install; restart it after a load.
+
+    Example: gtkg serve --port 7878, then gtkg query sources --endpoint http://127.0.0.1:7878/query
+    """
+    from gtkg.serve import is_loopback
+    from gtkg.serve import serve as start
+
+    if not is_loopback(host):
+        click.echo(f"Warning: listening on {host}: anyone who can reach this machine can read the study "
+                   "(no authentication, no TLS).", err=True)
+    server = start(store=store, host=host, port=port, log=None if quiet else lambda line: click.echo(line, err=True))
+    click.echo(f"Serving {server.store.location} read-only at {server.url} (Ctrl-C to stop)", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False), metavar="DIR",
+              help="Folder for the tables, study.ttl and the validation report.")
+@click.option("--study", default="study", show_default=True, help="Name of the study (part of every IRI).")
+@click.option("--base", default=None, metavar="IRI", help="Base IRI of the study's data.")
+@click.option("--fail-on", type=click.Choice(["violation", "warning", "info"]), default=None,
+              help="Exit with 1 when validation finds problems at or above this severity (default: never).")
+@store_options
+@handle_errors
+def build(paths, output, study, base, fail_on, store, endpoint):
+    """Load notes and models, then write every table, the graph and the validation report to DIR.
+
+    Writes DIR/tables/<query>.csv, .md and .tex for every stored query that needs no parameter,
+    DIR/study.ttl and DIR/validation.txt (.ttl). Without --store or --endpoint the graph is loaded into a
+    fresh store in DIR/store, so the result depends on PATHS only.
+
+    Example: gtkg build notes/ models/ -o out/
+    """
+    from gtkg.build import build as build_study
+    from gtkg.terms import DEFAULT_BASE
+
+    with _progress_bar() as progress:
+        summary = build_study(paths, output=output, store=store, endpoint=endpoint, study=study,
+                              base=base or DEFAULT_BASE, fail_on=fail_on, progress=progress)
+    loaded = summary.loaded
+    click.echo(f"Loaded {loaded.files} files: {loaded.sources} sources, {loaded.codes} codes, {loaded.excerpts} "
+               f"excerpts, {loaded.triples} triples, {loaded.diagnostics} diagnostics", err=True)
+    click.echo(f"Wrote {len(summary.tables)} tables (csv, md, tex) to {summary.output / 'tables'}"
+               + (f"; skipped {', '.join(summary.skipped)} (they need parameters)" if summary.skipped else ""),
+               err=True)
+    click.echo(f"Validation: {summary.validation} (see {summary.output / 'validation.txt'})", err=True)
+    click.echo(f"Graph: {summary.output / 'study.ttl'}", err=True)
+    if summary.failed:
+        sys.exit(EXIT_FINDINGS)
+
+
+@cli.command()
+@click.option("--shapes", "shapes", multiple=True, type=click.Path(exists=True, dir_okay=False), metavar="EXTRA.ttl",
+              help="A study's own SHACL shapes, checked too (repeatable).")
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text",
+              show_default=True, help="text for people; turtle is the standard SHACL report graph.")
+@click.option("--fail-on", type=click.Choice(["violation", "warning", "info"]), default="violation",
+              show_default=True, help="Exit with 1 when a finding is of this severity or worse.")
+@output_option
+@store_options
+@handle_errors
+def validate(shapes, fmt, fail_on, output, store, endpoint):
+    """Check the study graph against gtkg's SHACL shapes (and a study's own).
+
+    Findings are grouped by severity and by the code, source or link they are about, each with its
+    file:line. Exit code 0: no findings at or above --fail-on; 1: some; 2: data or shapes unreadable.
+
+    Example: gtkg validate --fail-on warning -o report.txt
+    """
+    from gtkg.shapes import validate as validate_study
+
+    report = validate_study(store=store, endpoint=endpoint, shapes=shapes, fail_on=fail_on)
+    write({"text": report.text, "turtle": report.turtle, "json": report.json}[fmt](), output)
+    if output:
+        click.echo(report.summary(), err=True)
+    if report.failed(fail_on):
+        sys.exit(EXIT_FINDINGS)
 
 
 def main():

@@ -49,6 +49,7 @@ PROV = Namespace("http://www.w3.org/ns/prov#")
 SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
 OA = Namespace("http://www.w3.org/ns/oa#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
+GTS = Namespace("https://w3id.org/gtkg/shapes#")  # gtkg's SHACL shapes (gtkg/shapes/gtkg-shapes.ttl)
 
 PREFIXES = {
     "gt": str(GT),

@@ -1,15 +1,30 @@
 """Stored SPARQL queries: one `.rq` file per question, with a `#+ key: value` header.
 
 Header keys: summary, description, columns, lists (columns holding lists, joined in SPARQL with
-GROUP_CONCAT(...; separator="|")), and one `param` line per parameter:
+GROUP_CONCAT(...; separator="|"); empty items are dropped), sort (how list items are ordered, e.g.
+`sources natural`: SPARQL leaves the order inside GROUP_CONCAT open), order (how rows are ordered, e.g.
+`source natural, count desc`; sorting in Python is much faster than ORDER BY on strings in the embedded
+store, and gives the study's natural order of source ids), and one `param` line per parameter:
 
     #+ param: source source optional -- only this source (its id, e.g. s33)
     #+ param: polarity polarity default=+ values=++|+|o|-|--|+/- -- the impact to look for
 
 A parameter NAME is the SPARQL variable ?_NAME (grlc's convention). Its value is type-checked, turned
 into an RDF term (IRIs validated, literals escaped by the N-Triples writer) and bound by a VALUES block
-placed at the top of the query's WHERE clause, the same way on the embedded store and on any endpoint;
-user text is never pasted into the query.
+placed at the top of every WHERE clause of the query (subqueries included, so they see it too), the same
+way on the embedded store and on any endpoint; user text is never pasted into the query. Write `WHERE`
+before every group that may use a parameter.
+
+Most queries take `scope` (auto, model, notes, all): whose statements count, read from the named graph of
+each file (its gt:format). auto is the model files when any are loaded, so the paper's tables come out as
+executing the model gives them, and the notes otherwise; trace-vs-model compares the two. A statement made in
+several files counts once. Labels are the model's where it declares the code, else the notes', else the
+variable.
+
+Writing queries for the embedded store: a lookup per row costs microseconds and turning an IRI into a string
+(STR, comparisons) costs a dictionary read, while scanning one pattern is cheap. So the queries join small
+subqueries (which the engine evaluates once and joins by hash), compare IRIs with sameTerm, project strings
+rather than IRIs, and leave row order to `#+ order:`.
 
 >>> q = get("sources")
 >>> q.name, q.columns[:3]
@@ -18,10 +33,11 @@ user text is never pasted into the query.
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from gtkg.errors import ParameterError, QueryError
+from gtkg.formats import cell
 from gtkg.ontology import IMPACT_NOTATIONS, IMPACTS, IRI
 from gtkg.terms import nt_term
 
@@ -29,6 +45,8 @@ QUERY_DIR = Path(__file__).parent
 LIST_SEPARATOR = "|"
 TYPES = ("string", "integer", "source", "code", "polarity", "iri")
 POLARITIES = {notation: IMPACTS[name] for name, notation in IMPACT_NOTATIONS.items()}
+SORTS = ("natural",)
+ORDERS = ("natural", "desc")  # desc: numbers, largest first
 PARAM_LINE = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s+(?P<type>\w+)(?P<opts>.*?)(?:\s+--\s+(?P<doc>.*))?$")
 
 
@@ -52,6 +70,8 @@ class StoredQuery:
     params: list
     text: str
     path: Path
+    sort: dict = field(default_factory=dict)  # list column -> how its items are ordered
+    order: list = field(default_factory=list)  # (column, natural|desc): how rows are ordered
 
 
 def parse_header(text: str, path: Path) -> StoredQuery:
@@ -71,7 +91,33 @@ def parse_header(text: str, path: Path) -> StoredQuery:
             raise QueryError(f"{path}: the header has no '#+ {required}:' line; add one")
     split = [c.strip() for c in meta["columns"].split(",") if c.strip()]
     lists = [c.strip() for c in meta.get("lists", "").split(",") if c.strip()]
-    return StoredQuery(path.stem, meta["summary"], meta.get("description", ""), split, lists, params, text, path)
+    sort = _parse_sort(meta.get("sort", ""), lists, path)
+    order = _parse_order(meta.get("order", ""), split, path)
+    return StoredQuery(path.stem, meta["summary"], meta.get("description", ""), split, lists, params, text, path,
+                       sort, order)
+
+
+def _parse_sort(value: str, lists: list, path: Path) -> dict:
+    sort = {}
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        column, _, how = item.partition(" ")
+        if column not in lists or how.strip() not in SORTS:
+            raise QueryError(f"{path}: cannot read '#+ sort: {item}'; write '#+ sort: COLUMN natural' for a "
+                             f"column of '#+ lists:' ({', '.join(lists) or 'none declared'})")
+        sort[column] = how.strip()
+    return sort
+
+
+def _parse_order(value: str, columns: list, path: Path) -> list:
+    order = []
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        column, _, how = item.partition(" ")
+        how = how.strip() or "natural"
+        if column not in columns or how not in ORDERS:
+            raise QueryError(f"{path}: cannot read '#+ order: {item}'; write '#+ order: COLUMN [natural|desc], ...' "
+                             f"with columns of '#+ columns:'")
+        order.append((column, how))
+    return order
 
 
 def _parse_param(value: str, path: Path, line: int) -> Param:
@@ -100,7 +146,9 @@ def catalogue() -> dict[str, StoredQuery]:
 def get(name: str) -> StoredQuery:
     queries = catalogue()
     if name not in queries:
-        close = [n for n in queries if name in n or n in name]
+        from difflib import get_close_matches
+
+        close = sorted({n for n in queries if name in n or n in name} | set(get_close_matches(name, queries)))
         hint = f" Did you mean {', '.join(close)}?" if close else ""
         raise QueryError(f"no stored query named {name!r}.{hint} 'gtkg queries' lists them all")
     return queries[name]
@@ -147,22 +195,28 @@ def _typed(query: StoredQuery, param: Param, raw: str):
     return raw  # string, source id, code variable: plain literals
 
 
-def run_query(name: str, params: dict | None = None, *, store=None, endpoint: str | None = None, **options):
-    """Run a stored query by name; returns a Table whose list columns hold lists."""
-    from gtkg.store import open_store
+def run_query(name: str, params: dict | None = None, *, store=None, endpoint=None, backend=None, **options):
+    """Run a stored query by name; returns a Table whose list columns hold lists.
 
+    `backend` is an already open store (from gtkg.store.open_store) to run several queries on without
+    opening the store each time; otherwise the store or endpoint is opened read-only for this query.
+    """
     query = get(name)
     bound = bind(query, params or {})
-    backend = open_store(store, endpoint=endpoint, read_only=True, **options)
+    if backend is not None:
+        return shape(query, backend.query(with_values(query.text, bound)))
+    from gtkg.store import open_store
+
+    opened = open_store(store, endpoint=endpoint, read_only=True, **options)
     try:
-        table = backend.query(with_values(query.text, bound))
+        table = opened.query(with_values(query.text, bound))
     finally:
-        backend.close()
+        opened.close()
     return shape(query, table)
 
 
 def with_values(text: str, bound: dict) -> str:
-    """Bind variables by a VALUES block at the start of the top-level WHERE group.
+    """Bind variables by a VALUES block at the start of every WHERE group (subqueries too).
 
     >>> print(with_values("SELECT ?x WHERE { ?x ?p ?_v }", {"_v": 'a" } UNION { ?s ?p ?o'}))
     SELECT ?x WHERE {
@@ -171,31 +225,69 @@ def with_values(text: str, bound: dict) -> str:
     """
     if not bound:
         return text
-    m = re.search(r"\bWHERE\s*\{", _strip_comments(text), re.IGNORECASE)
-    if m is None:
+    ends = [m.end() for m in _TOKENS.finditer(text) if m.lastgroup == "where"]
+    if not ends:
         raise QueryError("a query with parameters needs a 'WHERE {' clause to bind them in")
     names = " ".join(f"?{name}" for name in bound)
     terms = " ".join(nt_term(value) for value in bound.values())
-    return f"{text[: m.end()]}\n  VALUES ({names}) {{ ({terms}) }}\n{text[m.end():]}"
+    block = f"\n  VALUES ({names}) {{ ({terms}) }}\n"
+    pieces, last = [], 0
+    for end in ends:
+        pieces += [text[last:end], block]
+        last = end
+    return "".join(pieces) + text[last:]
 
 
-def _strip_comments(text: str) -> str:
-    """Blank out comment lines (keeping offsets) so a WHERE in the header is not matched."""
-    return re.sub(r"(?m)^\s*#.*$", lambda m: " " * len(m.group(0)), text)
+# Strings, IRIs and comments are matched first so that a WHERE (or a '#') inside them is skipped.
+_TOKENS = re.compile(r"""
+    (?P<string>"{3}.*?"{3}|'{3}.*?'{3}|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<comment>\#[^\n]*)
+  | (?P<where>\bWHERE\s*\{)
+""", re.IGNORECASE | re.DOTALL | re.VERBOSE)
 
 
 def shape(query: StoredQuery, table):
-    """Order columns as declared and split list columns."""
+    """Order columns as declared, split list columns (dropping empty items), sort lists and rows as declared."""
     indexes = [table.columns.index(c) for c in query.columns if c in table.columns]
     extra = [i for i, c in enumerate(table.columns) if c not in query.columns]
     columns = [table.columns[i] for i in indexes + extra]
+    lists = [(position, query.sort.get(column)) for position, column in enumerate(columns) if column in query.lists]
     rows = []
     for row in table.rows:
         values = [row[i] for i in indexes + extra]
-        for position, column in enumerate(columns):
-            if column in query.lists:
-                text = values[position]
-                values[position] = [v for v in str(text).split(LIST_SEPARATOR) if v] if text else []
+        for position, sort in lists:
+            text = values[position]
+            items = [v for v in str(text).split(LIST_SEPARATOR) if v] if text else []
+            values[position] = sorted(items, key=natural_key) if sort == "natural" else items
         rows.append(values)
+    if query.order:
+        rows.sort(key=_row_key([(columns.index(column), how) for column, how in query.order]))
     table.columns, table.rows = columns, rows
     return table
+
+
+def _row_key(order: list):
+    def key(row):
+        return tuple(-(row[i] or 0) if how == "desc" else natural_key(cell(row[i])) for i, how in order)
+
+    return key
+
+
+_SOURCE_ID = re.compile(r"([A-Za-z]+)(\d+)")
+_ID_PREFIXES = {"s": 0, "p": 1}  # literature sources, then interviews
+
+
+@lru_cache(maxsize=1 << 16)  # tables repeat the same ids and labels many times
+def natural_key(text: str) -> tuple:
+    """Sort key of the study's natural order: source ids s1, s2, ..., s10, then p1, ...; other text
+    case-insensitively with numbers by value.
+
+    >>> sorted(["s10", "p1", "s2", "Force 10", "force 9"], key=natural_key)
+    ['s2', 's10', 'p1', 'force 9', 'Force 10']
+    """
+    m = _SOURCE_ID.fullmatch(text)
+    if m:
+        return 0, _ID_PREFIXES.get(m.group(1), 2), m.group(1), int(m.group(2)), ()
+    parts = tuple(int(p) if p.isdigit() else p.casefold() for p in re.split(r"(\d+)", text))
+    return 1, 0, "", 0, parts

@@ -1,0 +1,62 @@
+"""Time every stored query on a synthetic study: in process (run_query, warm) and as a whole `gtkg query`.
+
+    python bench/queries.py                 # 100 sources
+    python bench/queries.py --scale 10      # 1,000 sources
+
+Builds the study with bench/generate.py into a temporary folder, loads it once, then prints for each
+query the rows it returns, the median and best in-process time of --runs runs, and the median wall time
+of the `gtkg query NAME -f csv` process. In process, the store is opened once (as `gtkg build` does); opening
+it is reported separately.
+"""
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate import generate  # noqa: E402
+
+from gtkg.load import load  # noqa: E402
+from gtkg.queries import catalogue, run_query  # noqa: E402
+from gtkg.store import open_store  # noqa: E402
+
+
+def timed(func, runs: int) -> tuple[list, object]:
+    times, result = [], None
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = func()
+        times.append(time.perf_counter() - start)
+    return times, result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="1 = 100 sources")
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--process-runs", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        study, store = generate(args.scale, Path(tmp) / "study"), str(Path(tmp) / "store")
+        load([study], store=store)
+        opening, _ = timed(lambda: open_store(store, read_only=True).close(), args.runs)
+        print(f"opening the store read-only: median {statistics.median(opening) * 1000:.1f} ms")
+        backend = open_store(store, read_only=True)
+        print(f"{'query':20} {'rows':>6} {'median ms':>10} {'best ms':>8} {'process ms':>11}")
+        for name in catalogue():
+            run_query(name, backend=backend)  # warm the caches once
+            times, table = timed(lambda n=name: run_query(n, backend=backend), args.runs)
+            argv = [sys.executable, "-m", "gtkg", "query", name, "--store", store, "-f", "csv"]
+            wall, _ = timed(lambda a=argv: subprocess.run(a, check=True, capture_output=True), args.process_runs)
+            print(f"{name:20} {len(table.rows):>6} {statistics.median(times) * 1000:>10.1f} "
+                  f"{min(times) * 1000:>8.1f} {statistics.median(wall) * 1000:>11.0f}")
+        backend.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,121 @@
+"""`build()`: field notes and model files to the study's tables, its graph and its validation report.
+
+    OUT/tables/<query>.csv, .md, .tex   every stored query that needs no parameter
+    OUT/study.ttl                       the graph, all files merged (deterministic Turtle)
+    OUT/validation.txt, .ttl            the validation report: text, and the standard SHACL report graph
+    OUT/store/                          the embedded store the build loaded into (unless store or endpoint given)
+
+Without a store or endpoint the build loads into OUT/store and empties it first, so the outputs depend on
+the given paths only: a file removed since the last build does not linger in the tables. With a store or
+endpoint the files' graphs replace their earlier versions there and other graphs stay, as `load()` does.
+"""
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gtkg.errors import InputError
+from gtkg.terms import DEFAULT_BASE, DEFAULT_STUDY
+
+TABLE_FORMATS = {"csv": "csv", "md": "markdown", "tex": "latex"}  # file extension -> gtkg.formats name
+
+
+@dataclass
+class BuildSummary:
+    output: Path
+    store: str  # where the graph was loaded: a folder or an endpoint URL
+    loaded: object  # the LoadSummary of the load
+    tables: dict = field(default_factory=dict)  # query name -> number of rows
+    skipped: list = field(default_factory=list)  # queries that need a parameter
+    validation: str = ""  # one-line summary of the validation, or why there is none
+    findings: dict | None = None  # severity -> count, None when validation was unavailable
+    failed: bool = False  # findings at or above fail_on
+    files: list = field(default_factory=list)  # every file written, relative to output
+
+
+def build(paths, *, output, store=None, endpoint=None, study: str = DEFAULT_STUDY, base: str = DEFAULT_BASE,
+          fail_on: str | None = None, progress: Callable | None = None) -> BuildSummary:
+    """Load `paths`, write every parameterless stored query as CSV, Markdown and LaTeX, the graph as Turtle
+    and the validation report into `output`.
+
+    `fail_on` (violation, warning or info) sets `failed` when validation finds problems at or above it.
+    """
+    from gtkg.load import load
+
+    out = Path(output)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out} is a file; give a folder for the build's output (-o DIR)")
+    if store is None and endpoint is None:
+        store = _fresh_store(out / "store")
+    loaded = load(paths, store=store, endpoint=endpoint, study=study, base=base, progress=progress)
+    summary = BuildSummary(out, str(endpoint or store), loaded)
+    _write_tables(summary, store, endpoint)
+    _write(summary, "study.ttl", _turtle(store, endpoint))
+    _write_validation(summary, store, endpoint, fail_on)
+    return summary
+
+
+def _fresh_store(path: Path) -> str:
+    """An empty store folder at `path`: an earlier build's store is removed, anything else is refused."""
+    if path.exists():
+        if not path.is_dir() or (any(path.iterdir()) and not (path / "CURRENT").exists()):
+            raise InputError(f"{path} exists and is not a gtkg store; remove it, choose another -o, or give "
+                             "--store")
+        shutil.rmtree(path)
+    return str(path)
+
+
+def _write_tables(summary: BuildSummary, store, endpoint) -> None:
+    from gtkg.formats import render
+    from gtkg.queries import catalogue, run_query
+    from gtkg.store import open_store
+
+    folder = summary.output / "tables"
+    for stale in folder.glob("*.*") if folder.is_dir() else ():
+        if stale.suffix[1:] in TABLE_FORMATS:
+            stale.unlink()
+    backend = open_store(store, endpoint=endpoint, read_only=True)
+    try:
+        for name, query in catalogue().items():
+            if any(p.required for p in query.params):
+                summary.skipped.append(name)
+                continue
+            table = run_query(name, backend=backend)
+            summary.tables[name] = len(table.rows)
+            for extension, fmt in TABLE_FORMATS.items():
+                _write(summary, f"tables/{name}.{extension}", render(table, fmt))
+    finally:
+        backend.close()
+
+
+def _turtle(store, endpoint) -> bytes:
+    from gtkg.export import export
+
+    return export(store=store, endpoint=endpoint, format="turtle")
+
+
+def _write_validation(summary: BuildSummary, store, endpoint, fail_on: str | None) -> None:
+    try:
+        from gtkg.shapes import validate
+    except ImportError as exc:  # the shapes need pySHACL and rdflib; the tables do not
+        summary.validation = f"validation unavailable ({exc})"
+        _write(summary, "validation.txt", summary.validation + "\n")
+        return
+    report = validate(store=store, endpoint=endpoint, fail_on=fail_on or "violation")
+    summary.findings = report.counts()
+    summary.validation = ", ".join(f"{n} {severity}{'s' if n != 1 else ''}"
+                                   for severity, n in summary.findings.items() if n) or "no findings"
+    summary.failed = bool(fail_on) and report.failed(fail_on)
+    _write(summary, "validation.txt", report.text())
+    _write(summary, "validation.ttl", report.turtle())
+
+
+def _write(summary: BuildSummary, name: str, content: str | bytes) -> None:
+    path = summary.output / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    summary.files.append(name)

@@ -1,0 +1,103 @@
+"""`gtkg queries` and `gtkg query`: listing, formats, and one-line errors with exit code 2."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from helpers import FIXTURES
+
+from gtkg.cli import cli
+from gtkg.load import load
+from gtkg.queries import catalogue
+
+
+@pytest.fixture(scope="module")
+def study(tmp_path_factory):
+    store = str(tmp_path_factory.mktemp("cli-query") / "store")
+    load([FIXTURES / "queries"], store=store)
+    return store
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def test_queries_lists_every_query_with_summary_and_parameters():
+    result = invoke("queries", "-f", "json")
+    assert result.exit_code == 0, result.output
+    listed = {row["name"]: row for row in json.loads(result.stdout)}
+    assert set(listed) == set(catalogue())
+    for name, query in catalogue().items():
+        assert listed[name]["summary"] == query.summary
+        assert [p.split(" ")[0] for p in listed[name]["params"]] == [p.name for p in query.params]
+    assert listed["co-occurrence"]["params"] == ["minimum (integer, default 2)", "scope (string, default auto)"]
+    assert listed["source-codes"]["params"][0] == "source (source, optional)"
+
+
+def test_queries_as_a_table_names_the_contract_queries():
+    result = invoke("queries")
+    for name in ("sources", "force-evidence", "decision-overview", "source-codes"):
+        assert name in result.stdout
+
+
+def test_query_json_is_an_array_of_objects_with_arrays_for_lists(study):
+    result = invoke("query", "force-evidence", "--store", study, "-f", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)[0] == {"force": "cost", "label": "Cost", "sources": ["s1", "s2", "s10"],
+                                            "count": 3}
+
+
+@pytest.mark.parametrize("fmt, line", [
+    ("table", "s2      rest_api          REST API            pattern"),
+    ("csv", "s2,rest_api,REST API,pattern"),
+    ("tsv", "s2\trest_api\tREST API\tpattern"),
+    ("json", '  {"source": "s2", "code": "rest_api", "label": "REST API", "kind": "pattern"},'),
+    ("markdown", "| s2 | rest_api | REST API | pattern |"),
+    ("latex", r"s2 & rest\_api & REST API & pattern \\"),
+])
+def test_query_with_a_parameter_in_every_format(study, fmt, line):
+    result = invoke("query", "source-codes", "-p", "source", "s2", "--store", study, "-f", fmt)
+    assert result.exit_code == 0, result.output
+    assert line in result.stdout.splitlines()
+
+
+def test_query_writes_to_a_file(study, tmp_path):
+    target = tmp_path / "deep" / "overview.tex"
+    result = invoke("query", "decision-overview", "--store", study, "-f", "latex", "-o", target)
+    assert result.exit_code == 0 and result.stdout == ""
+    assert r"How to Store Data? & Data Lake & Store raw data in a lake & s1, s10 & Cost (+), Latency (-) \\" in \
+        target.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["query", "sourcez"], "Error: no stored query named 'sourcez'. Did you mean source-codes, sources? 'gtkg "
+                           "queries' lists them all"),
+    (["query", "sources", "-p", "color", "red"], "Error: query 'sources' has no parameter 'color' (it takes: "
+                                                 "scope)"),
+    (["query", "co-occurrence", "-p", "minimum", "many"], "Error: parameter 'minimum' of 'co-occurrence' must be "
+                                                          "an integer, not 'many'"),
+    (["query", "option-impacts", "-p", "polarity", "+-"], "Error: parameter 'polarity' of 'option-impacts' must be "
+                                                          "one of ++, +, o, +/-, -, --, not '+-'"),
+])
+def test_bad_query_or_parameter_is_one_line_and_exit_code_2(study, args, message):
+    result = invoke(*args, "--store", study)
+    assert result.exit_code == 2
+    assert result.stderr == message + "\n"
+
+
+def test_missing_parameter_value_is_a_usage_error(study):
+    result = invoke("query", "source-codes", "-p", "source", "--store", study)
+    assert result.exit_code == 2 and "Error:" in result.stderr
+
+
+def test_query_without_a_store_says_what_to_do(tmp_path):
+    result = invoke("query", "sources", "--store", tmp_path / "nothing")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: no gtkg store at") and result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("value", ['s1" } UNION { ?s ?p ?o }', "s1\n}\nUNION {", "{ } \\ '"])
+def test_injection_on_the_command_line_returns_no_rows(study, value):
+    result = invoke("query", "source-codes", "-p", "source", value, "--store", study, "-f", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "source,code,label,kind\n"

@@ -1,0 +1,328 @@
+"""Stored queries on a small study whose answers are known by hand (tests/fixtures/queries).
+
+The fixture study: four sources (s1, s2, s10, p1, to check the natural order), a model that states the
+paper's facts, and field notes that agree with it except where a test needs them not to: s1's notes name
+an undeclared code (schema_on_read) and declare flexibility with another label, s2's notes leave out cost,
+s1's header gives another url and tiny url, and the notes repeat one force impact of the model.
+"""
+
+import json
+
+import pytest
+from helpers import FIXTURES
+
+from gtkg.errors import ParameterError, QueryError
+from gtkg.formats import render
+from gtkg.load import load
+from gtkg.queries import bind, catalogue, get, natural_key, parse_header, run_query, shape, with_values
+
+STUDY = FIXTURES / "queries"
+
+
+@pytest.fixture(scope="module", params=["embedded", "remote"])
+def study(request, tmp_path_factory):
+    """The fixture study, as keyword arguments of run_query: in an embedded store, and at a SPARQL endpoint."""
+    if request.param == "embedded":
+        where = {"store": str(tmp_path_factory.mktemp("queries") / "store")}
+    else:
+        server = request.getfixturevalue("sparql_server")
+        server.clear()
+        where = {"endpoint": server.query_url}
+    load([STUDY], **where)
+    return where
+
+
+def rows(study, name, **params):
+    return run_query(name, params, **study).dicts()
+
+
+def column(study, name, col, **params):
+    return [row[col] for row in rows(study, name, **params)]
+
+
+# -- every stored query
+
+
+@pytest.mark.parametrize("name", sorted(catalogue()))
+def test_every_query_documents_itself_and_runs(study, name):
+    query = get(name)
+    assert query.summary and query.description and query.columns
+    assert set(query.lists) <= set(query.columns) and set(query.sort) <= set(query.lists)
+    assert {column for column, _ in query.order} <= set(query.columns)
+    table = run_query(name, **study)
+    assert table.columns == query.columns
+    for row in table.dicts():
+        assert all(isinstance(row[c], list) for c in query.lists)
+
+
+@pytest.mark.parametrize("name", sorted(catalogue()))
+def test_every_query_has_the_scope_of_its_kind(name):
+    scoped = {p.name: p for p in get(name).params}.get("scope")
+    unscoped = {"diagnostics", "code-evidence", "trace-vs-model"}
+    assert (scoped is None) == (name in unscoped)
+    if scoped:
+        assert scoped.default == "auto" and scoped.values == ["auto", "model", "notes", "all"]
+
+
+# -- the paper's tables
+
+
+def test_sources_in_natural_order_with_the_model_values(study):
+    table = rows(study, "sources")
+    assert [r["id"] for r in table] == ["s1", "s2", "s10", "p1"]
+    assert table[0] == {"id": "s1", "title": "Lakes and Warehouses", "url": "https://example.org/lakes",
+                        "tiny_url": "https://tinyurl.com/q-s1", "archive_url": "", "type": "Blog Post",
+                        "author_type": "Practitioner", "example": "true", "source_code": "false"}
+
+
+def test_sources_of_all_files_show_both_values_where_they_disagree(study):
+    s1 = rows(study, "sources", scope="all")[0]
+    assert s1["tiny_url"] == "https://bit.ly/q-s1 / https://tinyurl.com/q-s1"
+    assert s1["title"] == "Lakes and Warehouses"  # the same in notes and model: once
+
+
+def test_sources_of_the_notes_alone(study):
+    assert column(study, "sources", "url", scope="notes")[:2] == ["https://example.org/s1", "https://example.org/s2"]
+
+
+def test_force_evidence_is_the_force_table(study):
+    assert rows(study, "force-evidence") == [
+        {"force": "cost", "label": "Cost", "sources": ["s1", "s2", "s10"], "count": 3},
+        {"force": "latency", "label": "Latency", "sources": ["s2", "s10", "p1"], "count": 3},
+        {"force": "flexibility", "label": "Flexibility", "sources": [], "count": 0},
+    ]
+
+
+def test_force_evidence_counts_a_source_once_when_notes_and_model_both_say_it(study):
+    cost = rows(study, "force-evidence", scope="all")[1]
+    assert cost == {"force": "cost", "label": "Cost", "sources": ["s1", "s2", "s10"], "count": 3}
+
+
+def test_force_evidence_of_the_notes_prefers_the_model_label(study):
+    assert rows(study, "force-evidence", scope="notes") == [
+        {"force": "flexibility", "label": "Flexibility", "sources": ["s1"], "count": 1}]
+
+
+def test_decision_overview_is_the_overview_table(study):
+    assert rows(study, "decision-overview") == [
+        {"decision": "How to Store Data?", "option": "Data Lake", "option_name": "Store raw data in a lake",
+         "evidence": ["s1", "s10"], "impacts": ["Cost (+)", "Latency (-)"]},
+        {"decision": "How to Store Data?", "option": "Data Warehouse", "option_name": "Model data in a warehouse",
+         "evidence": ["s1"], "impacts": ["Cost (-)", "Flexibility (+/-)"]},
+        {"decision": "How to Serve Data?", "option": "REST API", "option_name": "Serve through an API",
+         "evidence": ["s2"], "impacts": ["Latency (++)"]},
+    ]
+
+
+def test_decision_overview_states_an_impact_of_notes_and_model_once(study):
+    lake = rows(study, "decision-overview", scope="all")[0]
+    assert lake["impacts"] == ["Cost (+)", "Latency (-)"]
+
+
+# -- the other questions
+
+
+def test_source_codes_of_one_source(study):
+    assert rows(study, "source-codes", source="s2") == [
+        {"source": "s2", "code": "cost", "label": "Cost", "kind": "force"},
+        {"source": "s2", "code": "latency", "label": "Latency", "kind": "force"},
+        {"source": "s2", "code": "rest_api", "label": "REST API", "kind": "pattern"},
+        {"source": "s2", "code": "serving_decision", "label": "How to Serve Data?", "kind": "decision"},
+    ]
+
+
+def test_source_codes_of_all_sources_in_natural_order(study):
+    sources = column(study, "source-codes", "source")
+    assert sources == ["s1"] * 4 + ["s2"] * 4 + ["s10"] * 4 + ["p1"] * 2
+
+
+def test_an_undeclared_code_shows_its_variable_and_no_kind(study):
+    row = [r for r in rows(study, "source-codes", source="s1", scope="notes") if r["code"] == "schema_on_read"]
+    assert row == [{"source": "s1", "code": "schema_on_read", "label": "schema_on_read", "kind": ""}]
+
+
+def test_code_evidence_quotes_the_excerpts_with_file_and_line(study):
+    assert rows(study, "code-evidence", code="data_lake") == [
+        {"code": "data_lake", "label": "Data Lake", "source": "s1", "file": "s_1.md", "line": 23,
+         "excerpt": "A lake keeps every raw record cheaply; a warehouse models it first."},
+        {"code": "data_lake", "label": "Data Lake", "source": "s10", "file": "s_10.md", "line": 23,
+         "excerpt": "Querying the lake directly is slow, but it is the cheapest place to keep data."},
+    ]
+
+
+def test_option_impacts_on_one_force_strongest_first(study):
+    assert rows(study, "option-impacts", force="latency") == [
+        {"force": "latency", "force_label": "Latency", "option": "rest_api", "option_label": "REST API",
+         "polarity": "++", "decisions": ["How to Serve Data?"]},
+        {"force": "latency", "force_label": "Latency", "option": "data_lake", "option_label": "Data Lake",
+         "polarity": "-", "decisions": ["How to Store Data?"]},
+    ]
+
+
+def test_option_impacts_of_one_polarity(study):
+    assert column(study, "option-impacts", "option", polarity="-") == ["warehouse", "data_lake"]
+
+
+def test_trade_offs(study):
+    assert rows(study, "trade-offs") == [
+        {"option": "data_lake", "label": "Data Lake", "helps": ["Cost (+)"], "hurts": ["Latency (-)"],
+         "decisions": ["How to Store Data?"]},
+        {"option": "warehouse", "label": "Data Warehouse", "helps": ["Flexibility (+/-)"],
+         "hurts": ["Cost (-)", "Flexibility (+/-)"], "decisions": ["How to Store Data?"]},
+    ]
+
+
+def test_dependencies_follow_the_codeable_models_direction(study):
+    assert rows(study, "dependencies") == [
+        {"from": "data_lake", "from_label": "Data Lake", "type": ["Uses"], "to": "warehouse",
+         "to_label": "Data Warehouse", "how": "", "role": ""}]
+
+
+def test_decision_graph(study):
+    assert rows(study, "decision-graph") == [
+        {"from": "data_lake", "from_label": "Data Lake", "from_kind": "pattern", "type": ["Optional Next"],
+         "to": "serving_decision", "to_label": "How to Serve Data?"}]
+
+
+def test_co_occurrence_with_the_default_minimum(study):
+    pairs = [(r["code"], r["other"], r["count"]) for r in rows(study, "co-occurrence")]
+    assert pairs == [("cost", "data_lake", 2), ("cost", "latency", 2), ("cost", "storage_decision", 2),
+                     ("data_lake", "storage_decision", 2)]
+
+
+def test_co_occurrence_with_a_higher_minimum(study):
+    assert rows(study, "co-occurrence", minimum="3") == []
+    assert len(rows(study, "co-occurrence", minimum="1")) == 15  # 6 + 6 + 6 + 1 pairs, four of them twice
+
+
+def test_saturation_curve(study):
+    assert rows(study, "saturation") == [
+        {"source": "s1", "new": 4, "total": 4, "new_codes": ["cost", "data_lake", "storage_decision", "warehouse"]},
+        {"source": "s2", "new": 3, "total": 7, "new_codes": ["latency", "rest_api", "serving_decision"]},
+        {"source": "s10", "new": 0, "total": 7, "new_codes": []},
+        {"source": "p1", "new": 1, "total": 8, "new_codes": ["caching"]},
+    ]
+
+
+def test_orphans_of_the_model(study):
+    found = [(r["problem"], r["code"], r["file"], r["line"]) for r in rows(study, "orphans")]
+    assert found == [("decision-without-options", "naming_decision", "study_model.py", 14),
+                     ("no-source", "naming_decision", "study_model.py", 14),
+                     ("no-source", "flexibility", "study_model.py", 23),
+                     ("option-without-decision", "caching", "study_model.py", 19)]
+
+
+def test_orphans_of_all_files_include_undeclared_codes_where_first_used(study):
+    undeclared = [r for r in rows(study, "orphans", scope="all") if r["problem"] == "undeclared"]
+    assert undeclared == [{"problem": "undeclared", "code": "schema_on_read", "label": "schema_on_read",
+                           "kind": "", "file": "s_1.md", "line": 29}]
+
+
+def test_trace_vs_model(study):
+    assert rows(study, "trace-vs-model") == [
+        {"source": "s1", "notes_only": ["flexibility", "schema_on_read"], "model_only": [], "in_notes": 6,
+         "in_model": 4},
+        {"source": "s2", "notes_only": [], "model_only": ["cost"], "in_notes": 3, "in_model": 4},
+        {"source": "s10", "notes_only": [], "model_only": [], "in_notes": 4, "in_model": 4},
+        {"source": "p1", "notes_only": [], "model_only": [], "in_notes": 2, "in_model": 2},
+    ]
+
+
+def test_notes_only_study_uses_the_notes(tmp_path):
+    store = str(tmp_path / "store")
+    load([STUDY / "notes"], store=store)
+    assert run_query("force-evidence", store=store).dicts() == [
+        {"force": "flexibility", "label": "Flexibility of Schemas", "sources": ["s1"], "count": 1}]
+
+
+# -- formats
+
+
+def test_json_has_arrays_for_list_columns(study):
+    data = json.loads(render(run_query("force-evidence", **study), "json"))
+    assert data[0] == {"force": "cost", "label": "Cost", "sources": ["s1", "s2", "s10"], "count": 3}
+
+
+@pytest.mark.parametrize("fmt, expected", [
+    ("table", "cost         Cost         s1, s2, s10  3"),
+    ("csv", 'cost,Cost,"s1, s2, s10",3'),
+    ("tsv", "cost\tCost\ts1, s2, s10\t3"),
+    ("markdown", "| cost | Cost | s1, s2, s10 | 3 |"),
+    ("latex", r"cost & Cost & s1, s2, s10 & 3 \\"),
+])
+def test_text_formats_join_lists_with_commas(study, fmt, expected):
+    assert expected in render(run_query("force-evidence", **study), fmt).splitlines()
+
+
+# -- parameters
+
+
+@pytest.mark.parametrize("name, params, message", [
+    ("nonsense", {}, "no stored query named 'nonsense'"),
+    ("source", {}, "Did you mean source-codes, sources?"),
+    ("sources", {"colour": "red"}, "query 'sources' has no parameter 'colour' (it takes: scope)"),
+    ("co-occurrence", {"minimum": "two"}, "must be an integer, not 'two'"),
+    ("option-impacts", {"polarity": "+++"}, "must be one of ++, +, o, +/-, -, --, not '+++'"),
+    ("sources", {"scope": "everything"}, "must be one of auto, model, notes, all, not 'everything'"),
+])
+def test_bad_names_and_parameters_are_clear_errors(study, name, params, message):
+    with pytest.raises(QueryError, match=message.replace("(", r"\(").replace(")", r"\)").replace("+", r"\+")):
+        run_query(name, params, **study)
+
+
+def test_missing_required_parameter(tmp_path):
+    query = parse_header("#+ summary: s\n#+ columns: x\n#+ param: source source required -- a source\n"
+                         "SELECT ?x WHERE { ?x ?p ?_source }", tmp_path / "needs.rq")
+    with pytest.raises(ParameterError, match="needs parameter 'source' \\(source\\): add -p source VALUE"):
+        bind(query, {})
+
+
+INJECTIONS = ['s1" } UNION { ?s ?p ?o } #', "s1' } UNION { ?s ?p ?o }", 's1\\" } UNION { ?s ?p ?o', "}",
+              "{", "s1\n} UNION {\n?s ?p ?o", "s1\\", '"""', "<https://w3id.org/gtkg/ontology#Source>",
+              "?s", "s1 } FILTER(true) {", "\\u0022 } UNION { ?s ?p ?o }"]
+
+
+@pytest.mark.parametrize("value", INJECTIONS)
+def test_injection_through_a_parameter_finds_nothing(study, value):
+    assert run_query("source-codes", {"source": value}, **study).rows == []
+    assert run_query("code-evidence", {"code": value}, **study).rows == []
+    assert run_query("option-impacts", {"force": value}, **study).rows == []
+
+
+def test_the_value_itself_still_matches(study):
+    assert len(run_query("source-codes", {"source": "s1"}, **study).rows) == 4
+
+
+# -- binding and shaping
+
+
+def test_values_go_into_every_where_but_not_into_strings_comments_or_iris():
+    text = ('SELECT ?x WHERE { # not here: WHERE {\n ?x <http://a.example/b#WHERE> "WHERE {" .\n'
+            '  { SELECT ?y WHERE { ?y ?p ?_v } } FILTER(?x < ?y) }')
+    bound = with_values(text, {"_v": "a"})
+    assert bound.count('VALUES (?_v) { ("a") }') == 2
+    assert '"WHERE {"' in bound and "# not here: WHERE {\n" in bound
+
+
+def test_a_header_without_summary_names_its_file(tmp_path):
+    with pytest.raises(QueryError, match=r"broken\.rq: the header has no '#\+ summary:' line"):
+        parse_header("#+ columns: a\nSELECT ?a WHERE {}", tmp_path / "broken.rq")
+
+
+@pytest.mark.parametrize("line", ["#+ sort: b natural", "#+ sort: a backwards", "#+ order: z", "#+ order: a up"])
+def test_bad_sort_or_order_lines_are_errors(tmp_path, line):
+    with pytest.raises(QueryError, match="cannot read"):
+        parse_header(f"#+ summary: s\n#+ columns: a, b\n#+ lists: a\n{line}\nSELECT * WHERE {{}}", tmp_path / "x.rq")
+
+
+def test_shape_drops_empty_list_items_and_sorts_lists_and_rows(tmp_path):
+    from gtkg.formats import Table
+
+    query = parse_header("#+ summary: s\n#+ columns: id, n, ids\n#+ lists: ids\n#+ sort: ids natural\n"
+                         "#+ order: n desc, id\nSELECT * WHERE {}", tmp_path / "x.rq")
+    table = shape(query, Table(["ids", "id", "n"], [["s10||p1|s2", "b", 1], [None, "a", 1], ["", "c", 2]]))
+    assert table.rows == [["c", 2, []], ["a", 1, []], ["b", 1, ["s2", "s10", "p1"]]]
+
+
+def test_natural_key_puts_literature_before_interviews():
+    assert sorted(["p2", "s10", "p10", "s1", "x1", "s2"], key=natural_key) == ["s1", "s2", "s10", "p2", "p10", "x1"]
