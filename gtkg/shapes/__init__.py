@@ -1,0 +1,96 @@
+"""Validation of a study graph against gtkg's SHACL shapes (gtkg-shapes.ttl) and a study's own.
+
+`validate()` reads the shapes, compiles them into SPARQL queries (compiler.py) that the store answers
+(engine.py), hands the few shapes the compiler does not translate to pySHACL (fallback.py), names and locates
+every result (locate.py) and returns a ValidationReport (report.py): findings sorted by severity, file and
+line, and the standard SHACL report graph. Nothing is inferred: the ontology's class hierarchy, which the store
+holds in its own graph, is all the reasoning there is (rdfs:subClassOf for targets and sh:class).
+"""
+
+from contextlib import contextmanager
+from pathlib import Path
+
+from gtkg.shapes.report import Finding, ValidationReport, check_threshold
+
+SHAPES_FILE = Path(__file__).with_name("gtkg-shapes.ttl")
+ONTOLOGY_GRAPH = "https://w3id.org/gtkg/ontology"
+
+__all__ = ["validate", "ValidationReport", "Finding", "SHAPES_FILE", "shapes_graph"]
+
+
+def validate(*, store=None, endpoint=None, shapes=(), fail_on="violation") -> ValidationReport:
+    """Validate the study in the store (or at a SPARQL endpoint) against gtkg's shapes plus `shapes` files.
+
+    Raises ShapeError when shapes cannot be read or use a feature gtkg does not support, StoreError when the
+    data cannot be read.
+    """
+    from gtkg.shapes import engine, fallback
+    from gtkg.shapes.compiler import compile_shapes, problem_of
+    from gtkg.shapes.locate import Places
+    from gtkg.shapes.report import build
+
+    check_threshold(fail_on)
+    graph = shapes_graph(shapes)
+    plan = compile_shapes(graph)
+    with open_data(store, endpoint) as db:
+        results = engine.run(plan, db, graph)
+        if plan.delegated:
+            results += fallback.run(db, graph, plan.delegated)
+        results = engine.drop_shadowed(results)
+        for result in results:
+            result.problem = result.problem or problem_of(graph, result.shape)
+        nodes = {str(t) for r in results for t in (r.focus, r.value, r.file) if _is_iri(t)}
+        return build(results, Places(db, nodes), fail_on)
+
+
+def shapes_graph(extra=()):
+    """gtkg's shapes plus the given shapes files, as one rdflib graph."""
+    from rdflib import Graph
+
+    from gtkg.shapes import support
+
+    graph = Graph().parse(SHAPES_FILE, format="turtle")
+    if extra:
+        graph += support.read(extra)
+    return graph
+
+
+@contextmanager
+def open_data(store=None, endpoint=None):
+    """The study's data as a pyoxigraph store: the embedded store itself, else an in-memory copy.
+
+    A remote endpoint is copied once (all its quads) so that every check runs locally; a store without the
+    ontology graph (loaded by other means) gets the ontology added to its copy.
+    """
+    import pyoxigraph as ox
+
+    from gtkg.store import open_store
+
+    backend = open_store(store, endpoint=endpoint, read_only=True)
+    try:
+        db = getattr(backend, "db", None)
+        if not isinstance(db, ox.Store):
+            db = ox.Store()
+            db.bulk_extend(backend.quads())
+        if not db.contains_named_graph(ox.NamedNode(ONTOLOGY_GRAPH)):
+            db = _with_ontology(db)
+        yield db
+    finally:
+        backend.close()
+
+
+def _with_ontology(db):
+    import pyoxigraph as ox
+
+    from gtkg.ontology import ONTOLOGY_FILE
+
+    copy = ox.Store()
+    copy.bulk_extend(db.quads_for_pattern(None, None, None, None))
+    copy.load(ONTOLOGY_FILE.read_bytes(), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ONTOLOGY_GRAPH))
+    return copy
+
+
+def _is_iri(term) -> bool:
+    from rdflib import URIRef
+
+    return isinstance(term, URIRef)

@@ -1,0 +1,114 @@
+"""Run a compiled plan on a pyoxigraph store: each check's solutions become validation results."""
+
+import os
+import re
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
+
+from gtkg.errors import ShapeError, StoreError
+from gtkg.shapes.compiler import Check, Plan
+from gtkg.shapes.terms import label, to_rdflib
+
+THREADS = min(4, (os.cpu_count() or 1) + 1)
+# A "wrong kind" result on a link end that is not declared at all says the same as its "undeclared" result.
+SHADOWED = {"wrong-kind": "undeclared-code"}
+
+
+@dataclass
+class Result:
+    """One validation result, before it is located and written into the report graph."""
+
+    focus: object
+    severity: URIRef
+    shape: object
+    component: URIRef
+    message: Literal | None
+    problem: str | None
+    path: object = None  # a path node of path_graph
+    path_graph: Graph | None = None
+    value: object = None
+    constraint: object = None
+    file: URIRef | None = None  # where to report it, when the check said so
+    line: int | None = None
+
+
+def run(plan: Plan, db: ox.Store, graph: Graph) -> list[Result]:
+    """Every check's results, once each (a triple in several file graphs repeats solutions in the union).
+
+    The store evaluates queries outside the GIL, so a few threads keep both cores busy.
+    """
+    results = {}
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        for check, solutions in zip(plan.checks, pool.map(lambda c: list(query(db, c)), plan.checks), strict=True):
+            for solution in solutions:
+                result = sparql_result(check, solution, graph) if check.sparql else core_result(check, solution, graph)
+                if result is not None:
+                    results.setdefault(_key(result), result)
+    return list(results.values())
+
+
+def _key(result: Result) -> tuple:
+    return (result.shape, result.component, result.constraint, result.focus, str(result.path), result.value,
+            str(result.message), result.file, result.line)
+
+
+def query(db: ox.Store, check: Check):
+    try:
+        return db.query(check.query, use_default_graph_as_union=True)
+    except SyntaxError as exc:
+        reason = str(exc).splitlines()[0][:200]
+        raise ShapeError(f"shape {label(check.shape)}: its {'SPARQL constraint' if check.sparql else 'constraint'} "
+                         f"cannot run as SPARQL: {reason}") from exc
+    except (OSError, RuntimeError) as exc:
+        raise StoreError(f"the store failed while checking shape {label(check.shape)}: {exc}") from exc
+
+
+def core_result(check: Check, solution, graph: Graph) -> Result:
+    value = solution["value"]
+    return Result(to_rdflib(solution["this"]), check.severity, check.shape, check.component, check.message,
+                  check.problem, check.path, graph, to_rdflib(value) if value is not None else None)
+
+
+def sparql_result(check: Check, solution, graph: Graph) -> Result | None:
+    """Map one solution as SHACL-SPARQL says ($this, ?value, ?path, ?failure) plus ?problem, ?file, ?line."""
+    this = solution["this"]
+    if this is None:
+        return None
+    failure = solution["failure"]
+    if failure is not None and failure.value in ("true", "1"):
+        raise ShapeError(f"shape {label(check.shape)}: its SPARQL constraint reported a failure (?failure)")
+    focus = to_rdflib(this)
+    value, path, problem, file, line = (solution[name] for name in ("value", "path", "problem", "file", "line"))
+    result = Result(focus, check.severity, check.shape, check.component, fill(check.message, solution),
+                    str(problem.value) if isinstance(problem, ox.Literal) else check.problem,
+                    check.path, graph, to_rdflib(value) if value is not None else None, check.constraint)
+    if isinstance(path, ox.NamedNode):
+        result.path, result.path_graph = URIRef(path.value), None
+    if result.value is None and check.path is None:
+        result.value = focus
+    if isinstance(file, ox.NamedNode):
+        result.file = URIRef(file.value)
+        result.line = int(line.value) if isinstance(line, ox.Literal) and line.value.isdigit() else None
+    return result
+
+
+def fill(template: Literal | None, solution) -> Literal | None:
+    """Substitute {?var} and {$var} in a SPARQL constraint's message with the solution's values."""
+    if template is None:
+        return None
+
+    def value(match):
+        term = solution[match.group(1)]
+        return "" if term is None else term.value
+
+    return Literal(re.sub(r"\{[?$](\w+)\}", value, str(template)), lang=template.language)
+
+
+def drop_shadowed(results: list[Result]) -> list[Result]:
+    """Drop results that another result of the same focus, path and value already explains."""
+    keys = {(r.problem, r.focus, str(r.path), r.value) for r in results}
+    return [r for r in results
+            if not (r.problem in SHADOWED and (SHADOWED[r.problem], r.focus, str(r.path), r.value) in keys)]

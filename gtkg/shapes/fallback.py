@@ -1,0 +1,88 @@
+"""pySHACL for the shapes the compiler leaves out (sh:or, sh:node, qualified shapes, sh:closed, ...).
+
+pySHACL validates an in-memory rdflib copy of just the triples those shapes can see: the predicates on their
+paths and in their targets, the rdf:type triples of the classes they name (and subclasses), and the class
+hierarchy. Over a pyoxigraph store pySHACL is slow and wrong (plain strings come back as xsd:string), hence
+the copy; xsd:string literals become plain rdflib literals on the way.
+"""
+
+import pyoxigraph as ox
+from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
+
+from gtkg.errors import ShapeError
+from gtkg.shapes.compiler import TARGETS, deactivated
+from gtkg.shapes.engine import Result
+from gtkg.shapes.terms import SH, to_rdflib
+
+PATH_KEYS = (SH.path, SH.inversePath, SH.alternativePath, SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath,
+             RDF.first, RDF.rest)
+PAIRS = (SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals, SH.targetSubjectsOf, SH.targetObjectsOf)
+
+
+def run(db: ox.Store, graph: Graph, delegated: list) -> list[Result]:
+    import pyshacl
+
+    shapes = shapes_for(graph, delegated)
+    data = data_for(db, shapes)
+    try:
+        _conforms, report, _text = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=False,
+                                                    js=False, allow_warnings=False)
+    except Exception as exc:  # pySHACL raises its own error types for malformed shapes
+        raise ShapeError(f"pySHACL could not validate shapes {', '.join(map(str, delegated))}: {exc}") from exc
+    if not isinstance(report, Graph):
+        raise ShapeError(f"pySHACL could not validate shapes {', '.join(map(str, delegated))}: {report}")
+    return [_result(report, node) for node in report.objects(None, SH.result)]
+
+
+def shapes_for(graph: Graph, delegated: list) -> Graph:
+    """The shapes graph, keeping the targets of the delegated shapes only; SPARQL constraints run elsewhere."""
+    keep = set(delegated)
+    shapes = Graph()
+    for triple in graph:
+        subject, predicate, _ = triple
+        if predicate == SH.sparql or (predicate in TARGETS and subject not in keep):
+            continue
+        shapes.add(triple)
+    for shape in graph.subjects(RDF.type, RDFS.Class):  # implicit class targets of shapes run here
+        if shape not in keep and (shape, RDF.type, SH.NodeShape) in shapes:
+            shapes.add((shape, SH.deactivated, Literal(True)))
+    return shapes
+
+
+def data_for(db: ox.Store, shapes: Graph) -> Graph:
+    """The triples the shapes can see, copied from the store into rdflib."""
+    if any(v.toPython() is True for v in shapes.objects(None, SH.closed)):
+        return _copy(db, "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }")
+    predicates = {RDFS.subClassOf}
+    for key in PATH_KEYS:
+        predicates.update(o for o in shapes.objects(None, key) if isinstance(o, URIRef) and o != RDF.nil)
+    for key in PAIRS:
+        predicates.update(o for o in shapes.objects(None, key) if isinstance(o, URIRef))
+    classes = set(shapes.objects(None, SH.targetClass)) | set(shapes.objects(None, SH["class"]))
+    classes |= {s for s in shapes.subjects(RDF.type, RDFS.Class) if not deactivated(shapes, s)}
+    query = ("SELECT DISTINCT ?s ?p ?o WHERE { { VALUES ?p { " + " ".join(p.n3() for p in predicates if
+                                                                        p != RDF.type) + " } ?s ?p ?o }")
+    if RDF.type in predicates:
+        query += " UNION { ?s a ?o BIND(rdf:type AS ?p) }"
+    elif classes:
+        query += (" UNION { VALUES ?c { " + " ".join(c.n3() for c in classes if not isinstance(c, BNode)) +
+                  " } ?o rdfs:subClassOf* ?c . ?s a ?o BIND(rdf:type AS ?p) }")
+    prefixes = ("PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n"
+                "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n")
+    return _copy(db, prefixes + query + " }")
+
+
+def _copy(db: ox.Store, query: str) -> Graph:
+    data = Graph()
+    add = data.add
+    for s, p, o in db.query(query, use_default_graph_as_union=True):
+        add((to_rdflib(s), to_rdflib(p), to_rdflib(o)))
+    return data
+
+
+def _result(report: Graph, node) -> Result:
+    value = report.value(node, SH.value)
+    return Result(report.value(node, SH.focusNode), report.value(node, SH.resultSeverity),
+                  report.value(node, SH.sourceShape), report.value(node, SH.sourceConstraintComponent),
+                  report.value(node, SH.resultMessage), None, report.value(node, SH.resultPath), report, value,
+                  report.value(node, SH.sourceConstraint))

@@ -1,0 +1,69 @@
+"""Small helpers for rdflib and pyoxigraph terms: SPARQL text, conversions, readable names."""
+
+from urllib.parse import unquote
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, Namespace, URIRef
+
+from gtkg import ontology
+from gtkg.errors import ShapeError
+
+SH = Namespace(str(ontology.SH))  # rdflib namespaces of gtkg.ontology's IRIs, for the rdflib side of validation
+XSD = Namespace(str(ontology.XSD))
+XSD_STRING = str(XSD.string)
+COMPACT = {**ontology.PREFIXES, "sh": str(ontology.SH), "gts": str(ontology.GTS)}
+
+
+def n3(term) -> str:
+    """An rdflib IRI or literal as SPARQL text (a blank node in a shape cannot be named in a query)."""
+    if isinstance(term, BNode):
+        raise ShapeError(f"a blank node ({term}) is used where gtkg needs an IRI or a literal in a shape")
+    return term.n3()
+
+
+def to_rdflib(term):
+    """A pyoxigraph term as an rdflib term; xsd:string literals become plain literals, as rdflib expects."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return Literal(term.value) if datatype == XSD_STRING else Literal(term.value, datatype=URIRef(datatype))
+
+
+def to_oxigraph(term):
+    """An rdflib term as a pyoxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype is None:
+        return ox.Literal(str(term))
+    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+
+
+def compact(iri) -> str:
+    """gt:Force for a known namespace, else the IRI; _:id for a blank node."""
+    if isinstance(iri, BNode):
+        return f"_:{iri}"
+    text = str(iri)
+    for prefix, namespace in COMPACT.items():
+        if text.startswith(namespace) and len(text) > len(namespace):
+            return f"{prefix}:{text[len(namespace):]}"
+    return text
+
+
+def label(node) -> str:
+    """How a shape or node is named in an error message."""
+    return "a blank-node shape" if isinstance(node, BNode) else compact(node)
+
+
+def tail(iri: str) -> str:
+    """The readable last segment of a data IRI: .../code/rest_apis -> rest_apis."""
+    return unquote(iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1])
+
+
