@@ -3,14 +3,13 @@
     OUT/tables/<query>.csv, .md, .tex   every stored query that needs no parameter
     OUT/study.ttl                       the graph, all files merged (deterministic Turtle)
     OUT/validation.txt, .ttl            the validation report: text, and the standard SHACL report graph
-    OUT/store/                          the embedded store the build loaded into (unless store or endpoint given)
 
-Without a store or endpoint the build loads into OUT/store and empties it first, so the outputs depend on
-the given paths only: a file removed since the last build does not linger in the tables. With a store or
-endpoint the files' graphs replace their earlier versions there and other graphs stay, as `load()` does.
+Without a store or endpoint the build works in a scratch in-memory store, so the outputs depend on the given
+paths only (a file removed since the last build does not linger in the tables) and nothing waits on a disk.
+With a store or endpoint the files' graphs replace their earlier versions there and other graphs stay, as
+`load()` does, and the graph stays there to query afterwards.
 """
 
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,24 +45,22 @@ def build(paths, *, output, store=None, endpoint=None, study: str = DEFAULT_STUD
     out = Path(output)
     if out.exists() and not out.is_dir():
         raise InputError(f"{out} is a file; give a folder for the build's output (-o DIR)")
+    scratch = None
     if store is None and endpoint is None:
-        store = _fresh_store(out / "store")
-    loaded = load(paths, store=store, endpoint=endpoint, study=study, base=base, progress=progress)
-    summary = BuildSummary(out, str(endpoint or store), loaded)
-    _write_tables(summary, store, endpoint)
-    _write(summary, "study.ttl", _turtle(store, endpoint))
-    _write_validation(summary, store, endpoint, fail_on)
+        from gtkg.store import MEMORY
+        from gtkg.store.embedded import EmbeddedStore
+
+        store = scratch = EmbeddedStore(MEMORY)
+    try:
+        loaded = load(paths, store=store, endpoint=endpoint, study=study, base=base, progress=progress)
+        summary = BuildSummary(out, str(endpoint or getattr(store, "location", store)), loaded)
+        _write_tables(summary, store, endpoint)
+        _write(summary, "study.ttl", _turtle(store, endpoint))
+        _write_validation(summary, store, endpoint, fail_on)
+    finally:
+        if scratch is not None:
+            scratch.close()
     return summary
-
-
-def _fresh_store(path: Path) -> str:
-    """An empty store folder at `path`: an earlier build's store is removed, anything else is refused."""
-    if path.exists():
-        if not path.is_dir() or (any(path.iterdir()) and not (path / "CURRENT").exists()):
-            raise InputError(f"{path} exists and is not a gtkg store; remove it, choose another -o, or give "
-                             "--store")
-        shutil.rmtree(path)
-    return str(path)
 
 
 def _write_tables(summary: BuildSummary, store, endpoint) -> None:

@@ -292,8 +292,8 @@ def build(paths, output, study, base, fail_on, store, endpoint):
     """Load notes and models, then write every table, the graph and the validation report to DIR.
 
     Writes DIR/tables/<query>.csv, .md and .tex for every stored query that needs no parameter,
-    DIR/study.ttl and DIR/validation.txt (.ttl). Without --store or --endpoint the graph is loaded into a
-    fresh store in DIR/store, so the result depends on PATHS only.
+    DIR/study.ttl and DIR/validation.txt (.ttl). Without --store or --endpoint the graph is built in a
+    scratch store in memory, so the result depends on PATHS only; give --store DIR to keep it for queries.
 
     Example: gtkg build notes/ models/ -o out/
     """

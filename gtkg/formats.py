@@ -17,6 +17,7 @@ cost & s1, s2 \\\\
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 
 FORMATS = ("table", "csv", "tsv", "json", "markdown", "latex")
@@ -101,8 +102,11 @@ LATEX_SPECIALS = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$",
                   "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
 
 
+LATEX_SPECIAL = re.compile(r"[\\&%$#_{}~^]")
+
+
 def latex_escape(text: str) -> str:
-    return "".join(LATEX_SPECIALS.get(ch, ch) for ch in text)
+    return LATEX_SPECIAL.sub(lambda m: LATEX_SPECIALS[m.group()], text)
 
 
 def _latex(table: Table) -> str:

@@ -55,7 +55,8 @@ def test_build_summary(tmp_path):
     assert summary.tables["sources"] == 4 and summary.tables["saturation"] == 4
     assert summary.skipped == []
     assert summary.findings["violation"] > 0 and summary.validation.startswith(f"{summary.findings['violation']} ")
-    assert summary.store == str(tmp_path / "out" / "store") and not summary.failed
+    assert summary.store == ":memory:" and not summary.failed
+    assert not (tmp_path / "out" / "store").exists()
     assert "tables/orphans.tex" in summary.files and "study.ttl" in summary.files
 
 
@@ -80,13 +81,12 @@ def test_build_into_a_given_store_leaves_no_store_in_the_output(tmp_path):
     assert len(run_query("sources", store=str(store)).rows) == 4
 
 
-def test_build_refuses_to_replace_a_folder_that_is_not_a_store(tmp_path):
-    (tmp_path / "out" / "store").mkdir(parents=True)
-    (tmp_path / "out" / "store" / "precious.txt").write_text("keep me")
+def test_build_leaves_other_files_in_the_output_alone(tmp_path):
+    (tmp_path / "out" / "notes").mkdir(parents=True)
+    (tmp_path / "out" / "notes" / "precious.txt").write_text("keep me")
     result = invoke("build", STUDY, "-o", tmp_path / "out")
-    assert result.exit_code == 2
-    assert result.stderr.startswith("Error: ") and "is not a gtkg store" in result.stderr
-    assert (tmp_path / "out" / "store" / "precious.txt").exists()
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "notes" / "precious.txt").read_text() == "keep me"
 
 
 def test_build_removes_tables_of_an_earlier_build(tmp_path):

@@ -13,7 +13,7 @@ from gtkg.errors import ShapeError
 from gtkg.load import load
 from gtkg.queries import run_query
 from gtkg.shapes import SHAPES_FILE, engine, fallback, open_data, shapes_graph, validate
-from gtkg.shapes.compiler import compile_shapes, problem_of
+from gtkg.shapes.compiler import compile_shapes
 from gtkg.shapes.support import meta_validate
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -136,7 +136,15 @@ def test_code_listed_in_notes_but_never_declared_is_a_violation_at_the_trace(stu
     report = study({"m.py": MODEL, "s_1.md": notes})
     [finding] = only(report, "undeclared-code")
     assert places([finding]) == [("violation", "s_1.md", coding_trace_line(notes))]
-    assert finding.focus_label == "lakehouse" and "s1 lists code lakehouse" in finding.message
+    assert finding.value == "lakehouse" and finding.path == "gt:names"
+    assert finding.focus_label == f"axial coding trace at s_1.md:{coding_trace_line(notes)}"
+
+
+def test_undeclared_link_end_in_notes_is_reported_once_at_the_link(study):
+    notes = NOTES.replace("cost\n\'\'\'\n", "cost\n\'\'\'\nadd_force_relations({lake: {costs: positive}})\n")
+    [finding] = only(study({"m.py": MODEL, "s_1.md": notes}), "undeclared-code")
+    assert (finding.file, finding.line, finding.value) == ("s_1.md", line_of(notes, "costs"), "costs")
+    assert finding.focus_label == "force impact lake → costs"
 
 
 def test_force_impact_between_wrong_kinds_is_a_violation(study):
@@ -271,10 +279,12 @@ def test_code_in_the_model_but_not_in_the_notes_is_an_info_at_the_model_list(stu
     assert finding.value == "mesh" and finding.focus_label == "s1"
 
 
-def test_notes_are_compared_with_the_model_only_when_both_are_loaded(study):
-    notes = NOTES.replace("store_decision, lake, mesh, cost", "store_decision, lake, mesh, cost, speed")
-    report = study({"s_1.md": notes})
+def test_notes_are_compared_with_the_model_only_when_both_are_loaded_for_the_source(study):
+    model = MODEL.replace('s1 = CClass(source, "s1"', 's2 = CClass(source, "s2"').replace("{s1:", "{s2:")
+    notes = NOTES.replace("store_decision, lake, mesh, cost", "store_decision, lake")  # s1 notes, s2 model
+    report = study({"m.py": model, "s_1.md": notes})
     assert only(report, "notes-not-in-model") == only(report, "model-not-in-notes") == []
+    assert only(study({"m.py": MODEL, "s_1.md": notes}), "model-not-in-notes")  # both loaded for s1
 
 
 def test_code_in_notes_but_not_in_the_model_is_an_info_at_the_trace(study):
@@ -311,10 +321,12 @@ def test_text_groups_by_severity_and_focus_with_file_and_line(study):
     model = MODEL + "add_force_relations({lake: {costs: positive}, mesh: {costs: negative}})\n"
     text = study({"m.py": model}).text()
     line = line_of(model, "costs: positive")
-    assert text.splitlines()[:3] == ["2 violations, 0 warnings, 0 infos; fails at --fail-on violation.", "",
-                                     "VIOLATIONS (2)"]
-    assert "  force impact lake → costs (force impact)\n" f"    m.py:{line}  undeclared-code: " in text
-    assert "  force impact mesh → costs (force impact)\n" in text
+    assert text.splitlines()[:4] == ["2 violations, 0 warnings, 0 infos; fails at --fail-on violation.",
+                                     "  violation  undeclared-code     2", "", "VIOLATIONS (2)"]
+    assert "  force impact lake → costs\n" f"    m.py:{line}  undeclared-code: " in text
+    assert "  force impact mesh → costs\n" in text
+    lonely = 'speed = CClass(force, "Speed")\nadd_links({s1: [speed]}, role_name="contained_code")\n'
+    assert "  speed (force)\n" in study({"m.py": MODEL + lonely}).text()  # the kind of the focus node
 
 
 def test_turtle_is_a_standard_shacl_report_with_places(study):
@@ -401,11 +413,8 @@ def test_compiled_checks_find_what_pyshacl_finds(tmp_path):
     graph = shapes_graph()
     plan = compile_shapes(graph)
     with open_data(tmp_path / "store") as db:
-        compiled = engine.drop_shadowed([r for r in engine.run(plan, db, graph) if not r.constraint])
+        compiled = [r for r in engine.run(plan, db, graph) if not r.constraint]
         reference = fallback.run(db, graph, list(set(graph.subjects())))
-    for result in reference:
-        result.problem = problem_of(graph, result.shape)
-    reference = engine.drop_shadowed(reference)
 
     def key(result):
         return str(result.focus), str(result.shape), str(result.component), str(result.value)
@@ -452,6 +461,8 @@ def test_study_shapes_can_switch_off_a_gtkg_shape(study, tmp_path):
     ("ex:S a sh:NodeShape ; sh:targetClass gt:Force ; sh:sparql [ sh:select \"SELECT $this WHERE { ?x ?y\" ] .",
      "cannot run as SPARQL"),
     ("ex:S a sh:NodeShape ; sh:targetClass gt:Force ; sh:entailment ex:RDFS .", "without inference"),
+    ("ex:S a sh:NodeShape ; sh:targetClass gt:Force ; sh:severity ex:Fatal ; sh:nodeKind sh:IRI .",
+     "ex:S has severity ex:Fatal"),
     ("this is not Turtle", "cannot read the shapes"),
 ])
 def test_unsupported_or_broken_study_shapes_fail_loudly(study, tmp_path, text, error):
@@ -492,7 +503,7 @@ def test_shared_corpus_report_is_actionable(corpus, tmp_path):
     load([corpus], store=tmp_path / "store")
     report = validate(store=tmp_path / "store")
     assert all(f.file and f.line for f in report.findings)  # every finding says where to look
-    undeclared = {(f.focus_label, f.file) for f in only(report, "undeclared-code")}
+    undeclared = {(f.value, f.file) for f in only(report, "undeclared-code")}
     assert ("schema_registry", "s_29.md") in undeclared
     assert {f.focus_label for f in only(report, "shared-label")} >= {"ci_cd", "ci_cd_process"}
     assert only(report, "notes-not-in-model") == []  # notes only: nothing to compare

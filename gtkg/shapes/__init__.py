@@ -10,10 +10,11 @@ holds in its own graph, is all the reasoning there is (rdfs:subClassOf for targe
 from contextlib import contextmanager
 from pathlib import Path
 
+from gtkg.ontology import GT
 from gtkg.shapes.report import Finding, ValidationReport, check_threshold
 
 SHAPES_FILE = Path(__file__).with_name("gtkg-shapes.ttl")
-ONTOLOGY_GRAPH = "https://w3id.org/gtkg/ontology"
+ONTOLOGY_GRAPH = str(GT).rstrip("#")  # the graph gtkg.load writes the ontology into (its ontology IRI)
 
 __all__ = ["validate", "ValidationReport", "Finding", "SHAPES_FILE", "shapes_graph"]
 
@@ -36,11 +37,10 @@ def validate(*, store=None, endpoint=None, shapes=(), fail_on="violation") -> Va
         results = engine.run(plan, db, graph)
         if plan.delegated:
             results += fallback.run(db, graph, plan.delegated)
-        results = engine.drop_shadowed(results)
         for result in results:
             result.problem = result.problem or problem_of(graph, result.shape)
-        nodes = {str(t) for r in results for t in (r.focus, r.value, r.file) if _is_iri(t)}
-        return build(results, Places(db, nodes), fail_on)
+        places = Places(db, {str(t) for r in results for t in (r.focus, r.value, r.file) if _is_iri(t)})
+        return build(engine.drop_shadowed(results, places), places, fail_on)
 
 
 def shapes_graph(extra=()):

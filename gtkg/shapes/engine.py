@@ -13,8 +13,6 @@ from gtkg.shapes.compiler import Check, Plan
 from gtkg.shapes.terms import label, to_rdflib
 
 THREADS = min(4, (os.cpu_count() or 1) + 1)
-# A "wrong kind" result on a link end that is not declared at all says the same as its "undeclared" result.
-SHADOWED = {"wrong-kind": "undeclared-code"}
 
 
 @dataclass
@@ -107,8 +105,16 @@ def fill(template: Literal | None, solution) -> Literal | None:
     return Literal(re.sub(r"\{[?$](\w+)\}", value, str(template)), lang=template.language)
 
 
-def drop_shadowed(results: list[Result]) -> list[Result]:
-    """Drop results that another result of the same focus, path and value already explains."""
-    keys = {(r.problem, r.focus, str(r.path), r.value) for r in results}
-    return [r for r in results
-            if not (r.problem in SHADOWED and (SHADOWED[r.problem], r.focus, str(r.path), r.value) in keys)]
+def drop_shadowed(results: list[Result], places) -> list[Result]:
+    """Drop results another result already explains, so that one defect is reported once.
+
+    A wrong-kind link end that is not declared at all is its undeclared-code result; an undeclared name of an
+    axial coding trace that is the undeclared end of a link in the same file is that link's result.
+    """
+    undeclared = {(r.focus, str(r.path), r.value) for r in results if r.problem == "undeclared-code"}
+    link_ends = {(r.value, places.file_of(r.focus)) for r in results
+                 if r.problem == "undeclared-code" and places.is_link(r.focus)}
+    return [r for r in results if not (
+        (r.problem == "wrong-kind" and (r.focus, str(r.path), r.value) in undeclared)
+        or (r.problem == "undeclared-code" and not places.is_link(r.focus)
+            and (r.value, places.file_of(r.focus)) in link_ends))]

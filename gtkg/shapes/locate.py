@@ -148,6 +148,15 @@ class Places:
                     return getattr(node, attribute)
         return None
 
+    def is_link(self, term) -> bool:
+        node = self.nodes.get(str(term))
+        return node is not None and GT.Link in node.types
+
+    def file_of(self, term) -> str | None:
+        """The path of the file a node was read from."""
+        node = self.nodes.get(str(term))
+        return node.place[0] if node is not None and node.place else None
+
     def file_path(self, file_iri: str) -> str | None:
         node = self.nodes.get(file_iri)
         return node.name if node else None

@@ -26,6 +26,7 @@ DEFAULT_MESSAGES = {
     "In": "the value is not one of the allowed values",
     "HasValue": "the required value is missing",
     "Pattern": "the value does not match the required pattern",
+    "SPARQL": "a SPARQL constraint selected this node",
 }
 
 
@@ -90,8 +91,14 @@ class ValidationReport:
         return f"{parts}; {verdict} at --fail-on {self.fail_on}."
 
     def text(self) -> str:
-        """Findings grouped by severity, then by focus node, each with its file:line."""
+        """A count per problem, then the findings grouped by severity and focus node, each with its file:line."""
         lines = [self.summary()]
+        problems: dict = {}
+        for finding in self.findings:
+            problems[(finding.severity, finding.problem)] = problems.get((finding.severity, finding.problem), 0) + 1
+        width = max((len(problem) for _, problem in problems), default=0)
+        lines += [f"  {severity:<9}  {problem:<{width}}  {count:>4}" for (severity, problem), count in
+                  sorted(problems.items(), key=lambda item: (ORDER[item[0][0]], -item[1], item[0][1]))]
         for severity in ORDER:
             group = [f for f in self.findings if f.severity == severity]
             if not group:
@@ -101,7 +108,7 @@ class ValidationReport:
             for finding in group:
                 by_focus.setdefault((finding.focus_label, self.kinds.get(finding.focus, "")), []).append(finding)
             for (focus_label, kind), items in by_focus.items():
-                lines.append(f"  {focus_label}" + (f" ({kind})" if kind else ""))
+                lines.append(f"  {focus_label}" + (f" ({kind})" if kind and not focus_label.startswith(kind) else ""))
                 lines += [f"    {_where(f)}  {f.problem}: {f.message}{_value_note(f)}" for f in items]
         return "\n".join(lines) + "\n"
 
@@ -166,7 +173,7 @@ def _finding(result, places) -> Finding:
         result.line = line or None
         result.file = URIRef(result.file) if result.file else None
     component = compact(result.component).removeprefix("sh:").removesuffix("ConstraintComponent")
-    problem = result.problem or re.sub(r"(?<!^)(?=[A-Z])", "-", component).lower()
+    problem = result.problem or re.sub(r"(?<=[a-z])(?=[A-Z])", "-", component).lower()
     message = str(result.message) if result.message is not None else DEFAULT_MESSAGES.get(component, component)
     value = places.name(result.value) if result.value is not None else None
     return Finding(SEVERITIES.get(result.severity, "violation"), problem, message, str(result.focus),

@@ -7,8 +7,8 @@ expressions), SHACL-JS, custom constraint components (sh:ConstraintComponent val
 validators, sh:entailment (gtkg validates without inference), sh:shapesGraph imports, and SPARQL
 constraints on shapes reached only through sh:node, sh:or and the like. Also refused: a term of the sh:
 namespace that SHACL does not define (a typo such as sh:minCont), a gt: term the ontology does not define,
-a shape that has no target and that no other shape refers to (it would check nothing), and shapes that
-fail the SHACL-for-SHACL shapes.
+a shape that has no target and that no other shape refers to (it would check nothing), shapes that
+fail the SHACL-for-SHACL shapes, and severities other than sh:Violation, sh:Warning and sh:Info.
 """
 
 from functools import cache
@@ -74,6 +74,10 @@ def check(graph: Graph, where: str) -> None:
     for subject, predicate, obj in sorted(graph, key=lambda t: (isinstance(t[0], BNode), str(t[1]))):
         for term in (predicate, obj) if predicate != RDF.type or not isinstance(obj, URIRef) else (obj,):
             _check_term(graph, subject, term, where)
+    for shape, severity in graph.subject_objects(SH.severity):
+        if severity not in (SH.Violation, SH.Warning, SH.Info):
+            raise ShapeError(f"{where}: {owner(graph, shape)} has severity {compact(severity)}; gtkg reports "
+                             "sh:Violation, sh:Warning and sh:Info only")
     for shape in _idle_shapes(graph):
         raise ShapeError(f"{where}: shape {label(shape)} has no target and no other shape refers to it, so it "
                          "would check nothing; give it sh:targetClass (or another target)")

@@ -11,8 +11,30 @@ def store_path(store: str | os.PathLike | None = None) -> Path:
     return Path(store or os.environ.get("GTKG_STORE") or DEFAULT_STORE)
 
 
+MEMORY = ":memory:"
+
+
+class Borrowed:
+    """An already open store lent to a library call: everything passes through, but close() leaves it open."""
+
+    def __init__(self, backend):
+        self._backend = backend
+
+    def __getattr__(self, name):
+        return getattr(self._backend, name)
+
+    def close(self) -> None:
+        pass
+
+
 def open_store(store=None, *, endpoint: str | None = None, read_only: bool = False, **remote_options):
-    """Open the embedded store (a folder) or, with `endpoint`, a remote SPARQL endpoint."""
+    """Open the embedded store (a folder, or ":memory:"), or, with `endpoint`, a remote SPARQL endpoint.
+
+    `store` may also be a store object opened earlier: calls then share it (e.g. one in-memory store for
+    a whole build) and leave it open.
+    """
+    if hasattr(store, "replace_graphs"):
+        return Borrowed(store)
     if endpoint:
         from gtkg.store.remote import RemoteStore
 

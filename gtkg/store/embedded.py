@@ -13,8 +13,12 @@ class EmbeddedStore:
     """One study graph in a pyoxigraph folder; a single writer at a time, readers see a snapshot."""
 
     def __init__(self, path: str | Path, *, read_only: bool = False):
+        self.location = str(path)
+        if self.location == ":memory:":  # a scratch store, e.g. for one build
+            self.path = None
+            self.db = ox.Store()
+            return
         self.path = Path(path)
-        self.location = str(self.path)
         try:
             if read_only:
                 if not (self.path / "CURRENT").exists():
@@ -38,16 +42,24 @@ class EmbeddedStore:
         existing = self.graphs()
         text = "".join(graphs.values())
         try:
-            if existing <= set(graphs):
+            if self.path is None:
+                self._replace_in_memory(existing & set(graphs), text)
+            elif existing <= set(graphs):
                 self._rebuild(text)  # nothing else in the store: bulk-load a new one and swap it in
             elif not existing & set(graphs):
                 self.db.load(text, format=ox.RdfFormat.N_QUADS)  # one transaction
             else:  # drop and insert in one update, so no reader sees half a graph
                 drops = "".join(f"DROP SILENT GRAPH <{g}> ;\n" for g in sorted(existing & set(graphs)))
                 self.db.update(f"{drops}INSERT DATA {{\n{_as_graph_blocks(graphs)}}}")
-            self.db.flush()  # otherwise every later open replays the write-ahead log (0.2 s per 10k quads)
+            if self.path is not None:
+                self.db.flush()  # otherwise every later open replays the write-ahead log (0.2 s per 10k quads)
         except (OSError, SyntaxError, RuntimeError) as exc:
             raise StoreError(f"writing to the store at {self.path} failed, nothing was changed: {exc}") from exc
+
+    def _replace_in_memory(self, existing: set, nquads: str) -> None:
+        for graph in existing:
+            self.db.remove_graph(ox.NamedNode(graph))
+        self.db.load(nquads, format=ox.RdfFormat.N_QUADS)
 
     def _rebuild(self, nquads: str) -> None:
         """Bulk-load into a sibling folder, then swap it for the store: fast, and atomic by rename.
