@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from gtkg.load import build_graphs, collect_files  # noqa: E402
 from gtkg.loaders import models  # noqa: E402
+from gtkg.loading import build_graphs, collect_files  # noqa: E402
 
 KINDS = ("practice", "pattern")
 IMPACTS = ("very_positive", "positive", "neutral", "negative", "very_negative", "positive_and_negative")

@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import generate  # noqa: E402
 
-from gtkg.load import load  # noqa: E402
+from gtkg.loading import load  # noqa: E402
 from gtkg.queries import catalogue, run_query  # noqa: E402
 from gtkg.store import open_store  # noqa: E402
 

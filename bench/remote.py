@@ -23,7 +23,7 @@ sys.path.insert(0, str(HERE))
 
 from generate import generate  # noqa: E402
 
-from gtkg.load import build_graphs, collect_files  # noqa: E402
+from gtkg.loading import build_graphs, collect_files  # noqa: E402
 from gtkg.queries import run_query  # noqa: E402
 from gtkg.store import open_store  # noqa: E402
 from gtkg.store.endpoint import Endpoint  # noqa: E402

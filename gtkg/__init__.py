@@ -1,16 +1,18 @@
 """gtkg: a knowledge-graph backend for grounded-theory studies of software architecture.
 
 The public API mirrors the command line verb for verb; imports are lazy so `gtkg --help` stays fast.
+Modules are named apart from the functions they hold (`gtkg.loading.load`), so importing a module never
+hides a function of the package.
 """
 
 _API = {
-    "load": "gtkg.load",
-    "LoadSummary": "gtkg.load",
-    "export": "gtkg.export",
-    "sparql": "gtkg.export",
+    "load": "gtkg.loading",
+    "LoadSummary": "gtkg.loading",
+    "export": "gtkg.exporting",
+    "sparql": "gtkg.exporting",
     "run_query": "gtkg.queries",
     "validate": "gtkg.shapes",
-    "build": "gtkg.build",
+    "build": "gtkg.building",
     "Table": "gtkg.formats",
     "GtkgError": "gtkg.errors",
 }
@@ -22,5 +24,6 @@ def __getattr__(name):
     if name in _API:
         import importlib
 
-        return getattr(importlib.import_module(_API[name]), name)
+        value = globals()[name] = getattr(importlib.import_module(_API[name]), name)
+        return value
     raise AttributeError(f"module 'gtkg' has no attribute {name!r}")

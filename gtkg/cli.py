@@ -115,7 +115,7 @@ def load(paths, study, base, store, endpoint):
 
     Example: gtkg load notes/ models/sources_and_codes_model.py
     """
-    from gtkg.load import load as load_files
+    from gtkg.loading import load as load_files
     from gtkg.terms import DEFAULT_BASE
 
     with _progress_bar() as progress:
@@ -157,7 +157,7 @@ def export(fmt, output, store, endpoint):
 
     Example: gtkg export -f trig -o study.trig
     """
-    from gtkg.export import export as export_graph
+    from gtkg.exporting import export as export_graph
 
     write(export_graph(store=store, endpoint=endpoint, format=fmt), output)
 
@@ -175,7 +175,7 @@ def sparql(query, fmt, output, store, endpoint):
 
     Example: gtkg sparql 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
     """
-    from gtkg.export import sparql as run_sparql
+    from gtkg.exporting import sparql as run_sparql
     from gtkg.formats import Table, render
 
     if query.startswith("@"):
@@ -297,7 +297,7 @@ def build(paths, output, study, base, fail_on, store, endpoint):
 
     Example: gtkg build notes/ models/ -o out/
     """
-    from gtkg.build import build as build_study
+    from gtkg.building import build as build_study
     from gtkg.terms import DEFAULT_BASE
 
     with _progress_bar() as progress:

@@ -12,7 +12,7 @@ CORPUS = SHARED / "corpus" / "self-serve-platform"
 
 def select(store, query: str) -> list[dict]:
     """Rows of a SELECT over the union of all graphs (prefixes gt, rdfs, dcterms, oa predeclared)."""
-    from gtkg.export import sparql
+    from gtkg.exporting import sparql
 
     prefixes = (
         "PREFIX gt: <https://w3id.org/gtkg/ontology#>\n"

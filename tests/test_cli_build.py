@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 from helpers import EXAMPLES, FIXTURES
 
-from gtkg.build import build
+from gtkg.building import build
 from gtkg.cli import cli
 from gtkg.queries import catalogue, run_query
 

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 from helpers import FIXTURES
 
 from gtkg.cli import cli
-from gtkg.load import load
+from gtkg.loading import load
 from gtkg.queries import catalogue
 
 

@@ -20,8 +20,8 @@ from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
 from gtkg.cli import cli
 from gtkg.errors import EndpointError, InputError
-from gtkg.export import export, sparql
-from gtkg.load import load
+from gtkg.exporting import export, sparql
+from gtkg.loading import load
 from gtkg.queries import catalogue, run_query
 from gtkg.serve import SparqlServer, serve
 

@@ -8,7 +8,7 @@ from helpers import FIXTURES
 from rdflib import Graph, Namespace
 
 from gtkg.cli import cli
-from gtkg.load import load
+from gtkg.loading import load
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 MODEL = '''from metamodels.guidance_metamodel import *

@@ -3,8 +3,8 @@
 import rdflib
 from rdflib.compare import isomorphic
 
-from gtkg.export import export
-from gtkg.load import load
+from gtkg.exporting import export
+from gtkg.loading import load
 
 
 def _sorted_ntriples(store) -> bytes:

@@ -6,8 +6,8 @@ import random
 import pytest
 from helpers import EXAMPLES, FIXTURES, select
 
-from gtkg.load import build_graphs, collect_files, load
 from gtkg.loaders import models
+from gtkg.loading import build_graphs, collect_files, load
 
 STUDY = FIXTURES / "models" / "study"
 DEFECTS = FIXTURES / "models" / "defects"

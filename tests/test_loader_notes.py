@@ -2,9 +2,9 @@
 
 from helpers import select
 
-from gtkg.export import sparql
-from gtkg.load import load
+from gtkg.exporting import sparql
 from gtkg.loaders import notes
+from gtkg.loading import load
 
 HEADER = """# s
 {n}

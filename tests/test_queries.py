@@ -13,7 +13,7 @@ from helpers import FIXTURES
 
 from gtkg.errors import ParameterError, QueryError
 from gtkg.formats import render
-from gtkg.load import load
+from gtkg.loading import load
 from gtkg.queries import bind, catalogue, get, natural_key, parse_header, run_query, shape, with_values
 
 STUDY = FIXTURES / "queries"

@@ -10,7 +10,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 
 from gtkg.errors import ShapeError
-from gtkg.load import load
+from gtkg.loading import load
 from gtkg.queries import run_query
 from gtkg.shapes import SHAPES_FILE, engine, fallback, open_data, shapes_graph, validate
 from gtkg.shapes.compiler import compile_shapes

@@ -9,8 +9,8 @@ from sparql_server import forward, free_port, stub_server
 
 from gtkg.cli import cli
 from gtkg.errors import EndpointError, GtkgError, InputError
-from gtkg.export import export, sparql
-from gtkg.load import build_graphs, collect_files, load
+from gtkg.exporting import export, sparql
+from gtkg.loading import build_graphs, collect_files, load
 from gtkg.queries import catalogue, run_query
 from gtkg.store.endpoint import Endpoint
 from gtkg.store.remote import TEMPORARY, RemoteStore

@@ -14,7 +14,7 @@ from gtkg.ontology import GT
 from gtkg.shapes.report import Finding, ValidationReport, check_threshold
 
 SHAPES_FILE = Path(__file__).with_name("gtkg-shapes.ttl")
-ONTOLOGY_GRAPH = str(GT).rstrip("#")  # the graph gtkg.load writes the ontology into (its ontology IRI)
+ONTOLOGY_GRAPH = str(GT).rstrip("#")  # the graph gtkg.loading writes the ontology into (its ontology IRI)
 
 __all__ = ["validate", "ValidationReport", "Finding", "SHAPES_FILE", "shapes_graph"]
 

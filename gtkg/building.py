@@ -40,7 +40,7 @@ def build(paths, *, output, store=None, endpoint=None, study: str = DEFAULT_STUD
 
     `fail_on` (violation, warning or info) sets `failed` when validation finds problems at or above it.
     """
-    from gtkg.load import load
+    from gtkg.loading import load
 
     out = Path(output)
     if out.exists() and not out.is_dir():
@@ -87,7 +87,7 @@ def _write_tables(summary: BuildSummary, store, endpoint) -> None:
 
 
 def _turtle(store, endpoint) -> bytes:
-    from gtkg.export import export
+    from gtkg.exporting import export
 
     return export(store=store, endpoint=endpoint, format="turtle")
 
