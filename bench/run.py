@@ -79,7 +79,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median)")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "gtkg-bench")
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
+    parser.add_argument("--skip", default="", help="comma-separated: rdflib, validate, build, queries, export")
     args = parser.parse_args()
+    skip = set(filter(None, args.skip.split(",")))
 
     study = args.work / f"study-{args.scale:g}"
     if not study.exists():
@@ -107,11 +109,12 @@ def main() -> None:
         args.runs, setup=lambda: shutil.rmtree(limit_store, ignore_errors=True))
     report.add("gtkg load (fresh store)", load_s, bulk_s, "pyoxigraph bulk_load N-Quads", load_peak)
     report.add("  pyoxigraph bulk_load of gtkg's N-Quads", bulk_s, peak_kib=bulk_peak)
-    rdflib_s, rdflib_peak = run_process(
-        [sys.executable, "-c", "import rdflib, sys; rdflib.Dataset().parse(sys.argv[1], format='nquads')",
-         str(nquads)], max(1, args.runs - 2))
-    report.add("  rdflib parse of the same N-Quads", rdflib_s, bulk_s, "pyoxigraph bulk_load N-Quads",
-               rdflib_peak)
+    if "rdflib" not in skip:
+        rdflib_s, rdflib_peak = run_process(
+            [sys.executable, "-c", "import rdflib, sys; rdflib.Dataset().parse(sys.argv[1], format='nquads')",
+             str(nquads)], max(1, args.runs - 2))
+        report.add("  rdflib parse of the same N-Quads", rdflib_s, bulk_s, "pyoxigraph bulk_load N-Quads",
+                   rdflib_peak)
 
     changed = sorted((study / "notes").glob("s_*.md"))[0]
     original = changed.read_text(encoding="utf-8")
@@ -123,28 +126,25 @@ def main() -> None:
     changed.write_text(original, encoding="utf-8")
     report.add("gtkg load one changed file (reload)", reload_s, startup, "import gtkg")
 
-    export_s, export_peak = run_process(GTKG + ["export", *env_store, "-o", str(args.work / "export.ttl")],
-                                        args.runs)
-    report.add("gtkg export (Turtle)", export_s, peak_kib=export_peak)
+    if "export" not in skip:
+        export_s, export_peak = run_process(GTKG + ["export", *env_store, "-o", str(args.work / "export.ttl")],
+                                            args.runs)
+        report.add("gtkg export (Turtle)", export_s, peak_kib=export_peak)
 
-    if _has_command("validate"):
+    if "validate" not in skip:
         validate_s, validate_peak = run_process(GTKG + ["validate", *env_store, "-o", os.devnull], args.runs)
         report.add("gtkg validate", validate_s, peak_kib=validate_peak)
-    if _has_command("build"):
+    if "build" not in skip:
         out = args.work / "build-out"
         build_s, build_peak = run_process(GTKG + ["build", str(study), "-o", str(out)], args.runs,
                                           setup=lambda: shutil.rmtree(out, ignore_errors=True))
         report.add("gtkg build (notes to tables)", build_s, peak_kib=build_peak)
 
-    _queries(report, store, args.runs)
+    if "queries" not in skip:
+        _queries(report, store, args.runs)
     if args.json:
         args.json.write_text(json.dumps({"scale": args.scale, "sources": round(100 * args.scale),
                                          "rows": report.rows}, indent=2))
-
-
-def _has_command(name: str) -> bool:
-    probe = subprocess.run(GTKG + [name, "--help"], capture_output=True)
-    return probe.returncode == 0
 
 
 def _queries(report: Report, store: Path, runs: int) -> None:
