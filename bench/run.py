@@ -149,11 +149,13 @@ def main() -> None:
 
 def _queries(report: Report, store: Path, runs: int) -> None:
     from gtkg.queries import catalogue, run_query
+    from gtkg.store import open_store
 
+    backend = open_store(str(store), read_only=True)  # in process: the store is opened once, as a library would
     for name, query in catalogue().items():
         if any(p.required for p in query.params):
             continue
-        inproc = run_inprocess(lambda name=name: run_query(name, store=str(store)), max(runs, 5))
+        inproc = run_inprocess(lambda name=name: run_query(name, store=backend), max(runs, 5))
         whole, _ = run_process(GTKG + ["query", name, "--store", str(store), "-f", "csv"], runs)
         report.add(f"query {name} (in process)", inproc)
         report.add(f"query {name} (gtkg query process)", whole)

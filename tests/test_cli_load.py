@@ -116,3 +116,14 @@ def test_every_command_has_help_with_an_example():
         assert result.exit_code == 0, name
         assert "Example:" in result.output, f"{name} --help has no example"
         assert command.get_short_help_str(), name
+
+
+def test_a_rebuild_that_fails_midway_leaves_the_store_as_it_was(store):
+    invoke("load", "--store", store, EXAMPLES)
+    before = invoke("export", "--store", store, "-f", "nquads").stdout_bytes
+    blocker = store + ".new"  # the folder a full reload bulk-loads into cannot be created
+    with open(blocker, "w") as handle:
+        handle.write("in the way")
+    result = invoke("load", "--store", store, EXAMPLES)
+    assert result.exit_code == 2 and "nothing was changed" in result.stderr
+    assert invoke("export", "--store", store, "-f", "nquads").stdout_bytes == before

@@ -84,10 +84,6 @@ class EmbeddedStore:
         shutil.rmtree(stale, ignore_errors=True)
         self.db = ox.Store(str(self.path))
 
-    def drop_graphs(self, graphs: list[str]) -> None:
-        if graphs:
-            self.db.update("".join(f"DROP SILENT GRAPH <{g}> ;\n" for g in graphs).rstrip(" ;\n"))
-
     def query(self, sparql: str):
         """Run SPARQL over the union of all graphs.
 
