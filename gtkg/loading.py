@@ -69,6 +69,11 @@ def collect_files(paths) -> list[InputFile]:
 def build_graphs(files: list[InputFile], *, study: str = DEFAULT_STUDY, base: str = DEFAULT_BASE,
                  progress: Callable | None = None) -> tuple[dict[str, str], LoadSummary]:
     """Parse and emit every file; returns graph IRI -> N-Quads text and the summary. Touches no store."""
+    with models.cyclic_gc_paused():
+        return _build_graphs(files, study, base, progress)
+
+
+def _build_graphs(files: list[InputFile], study: str, base: str, progress: Callable | None):
     minter = Minter(base, study)
     summary = LoadSummary(files=len(files))
     raw = {f.key: f.path.read_bytes() for f in files}
