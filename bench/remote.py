@@ -10,7 +10,6 @@ also against a second server started with --union-default-graph (union_default_g
 import argparse
 import os
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -22,6 +21,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from generate import generate  # noqa: E402
+from run import run_inprocess  # noqa: E402
 
 from gtkg.loading import build_graphs, collect_files  # noqa: E402
 from gtkg.queries import run_query  # noqa: E402
@@ -29,15 +29,6 @@ from gtkg.store import open_store  # noqa: E402
 from gtkg.store.endpoint import Endpoint  # noqa: E402
 
 GTKG = [sys.executable, "-m", "gtkg"]
-
-
-def median_seconds(action, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def start_server(*options: str) -> tuple[subprocess.Popen, str]:
@@ -94,27 +85,27 @@ def report(args, work: Path, graphs: dict, url: str, union_url: str) -> None:
     store = str(work / "store")
     no_gsp = Endpoint(query=url, update=url.replace("/query", "/update"), graph_store=None)
     rows = [
-        ("push (replace_graphs), embedded", median_seconds(lambda: push(graphs, store=store), args.runs)),
-        ("push (replace_graphs), remote GSP + MOVE", median_seconds(lambda: push(graphs, endpoint=url), args.runs)),
-        ("push (replace_graphs), remote Update only", median_seconds(lambda: push(graphs, endpoint=no_gsp),
+        ("push (replace_graphs), embedded", run_inprocess(lambda: push(graphs, store=store), args.runs)),
+        ("push (replace_graphs), remote GSP + MOVE", run_inprocess(lambda: push(graphs, endpoint=url), args.runs)),
+        ("push (replace_graphs), remote Update only", run_inprocess(lambda: push(graphs, endpoint=no_gsp),
                                                                      args.runs)),
-        ("gtkg load process, embedded", median_seconds(
+        ("gtkg load process, embedded", run_inprocess(
             lambda: subprocess.run([*GTKG, "load", "--store", store, work / "study"], check=True,
                                    capture_output=True), args.runs)),
-        ("gtkg load process, remote", median_seconds(
+        ("gtkg load process, remote", run_inprocess(
             lambda: subprocess.run([*GTKG, "load", "--endpoint", url, work / "study"], check=True,
                                    capture_output=True), args.runs)),
-        ("run_query('sources'), embedded", median_seconds(lambda: run_query("sources", store=store), 20)),
-        ("run_query('sources'), remote", median_seconds(lambda: run_query("sources", endpoint=url), 20)),
-        ("run_query('sources'), remote union", median_seconds(lambda: run_query("sources", endpoint=union_url),
+        ("run_query('sources'), embedded", run_inprocess(lambda: run_query("sources", store=store), 20)),
+        ("run_query('sources'), remote", run_inprocess(lambda: run_query("sources", endpoint=url), 20)),
+        ("run_query('sources'), remote union", run_inprocess(lambda: run_query("sources", endpoint=union_url),
                                                               20)),
-        ("gtkg query sources process, embedded", median_seconds(
+        ("gtkg query sources process, embedded", run_inprocess(
             lambda: subprocess.run([*GTKG, "query", "sources", "--store", store], check=True, capture_output=True),
             args.runs)),
-        ("gtkg query sources process, remote", median_seconds(
+        ("gtkg query sources process, remote", run_inprocess(
             lambda: subprocess.run([*GTKG, "query", "sources", "--endpoint", url], check=True, capture_output=True),
             args.runs)),
-        ("gtkg query sources process, remote union", median_seconds(
+        ("gtkg query sources process, remote union", run_inprocess(
             lambda: subprocess.run([*GTKG, "query", "sources", "--endpoint", union_url], check=True,
                                    capture_output=True), args.runs)),
     ]

@@ -60,10 +60,9 @@ def serve(*, store=None, host: str = "127.0.0.1", port: int = 7878,
 
     `log` receives one line per request (nothing is printed otherwise).
     """
-    from gtkg.store import store_path
-    from gtkg.store.embedded import EmbeddedStore
+    from gtkg.store import open_store
 
-    backend = EmbeddedStore(store_path(store), read_only=True)
+    backend = open_store(store, read_only=True)
     try:
         return SparqlServer(backend, (host, port), log)
     except OSError as exc:

@@ -84,6 +84,3 @@ class QuadWriter:
             self.lines.append(f"<{subject}> <{predicate}> <{obj}>{self._suffix}")
         else:
             self.lines.append(f"<{subject}> <{predicate}> {nt_term(obj)}{self._suffix}")
-
-    def text(self) -> str:
-        return "\n".join(self.lines) + "\n" if self.lines else ""

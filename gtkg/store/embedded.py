@@ -40,16 +40,17 @@ class EmbeddedStore:
     def replace_graphs(self, graphs: dict[str, str]) -> None:
         """Replace each named graph by its N-Quads text, all or nothing."""
         existing = self.graphs()
+        replaced = existing & set(graphs)
         text = "".join(graphs.values())
         try:
             if self.path is None:
-                self._replace_in_memory(existing & set(graphs), text)
-            elif existing <= set(graphs):
+                self._replace_in_memory(replaced, text)
+            elif existing == replaced:
                 self._rebuild(text)  # nothing else in the store: bulk-load a new one and swap it in
-            elif not existing & set(graphs):
+            elif not replaced:
                 self.db.load(text, format=ox.RdfFormat.N_QUADS)  # one transaction
             else:  # drop and insert in one update, so no reader sees half a graph
-                drops = "".join(f"DROP SILENT GRAPH <{g}> ;\n" for g in sorted(existing & set(graphs)))
+                drops = "".join(f"DROP SILENT GRAPH <{g}> ;\n" for g in sorted(replaced))
                 self.db.update(f"{drops}INSERT DATA {{\n{_as_graph_blocks(graphs)}}}")
             if self.path is not None:
                 self.db.flush()  # otherwise every later open replays the write-ahead log (0.2 s per 10k quads)
