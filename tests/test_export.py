@@ -57,3 +57,19 @@ def test_corpus_round_trip(corpus, tmp_path):
     load([tmp_path / "c.ttl"], store=again)
     assert isomorphic(rdflib.Graph().parse(data=turtle, format="turtle"),
                       rdflib.Graph().parse(data=export(store=again), format="turtle"))
+
+
+def test_blank_nodes_get_canonical_labels_whatever_the_load(tmp_path):
+    data = tmp_path / "extra.ttl"
+    data.write_text('@prefix ex: <urn:x:> .\nex:a ex:p [ ex:q "one" ; ex:r [ ex:q "two" ] ] .\n'
+                    'ex:b ex:p [ ex:q "three" ] .\n')
+    shuffled = tmp_path / "shuffled" / "extra.ttl"
+    shuffled.parent.mkdir()
+    shuffled.write_text('@prefix ex: <urn:x:> .\nex:b ex:p [ ex:q "three" ] .\n'
+                        'ex:a ex:p [ ex:r [ ex:q "two" ] ; ex:q "one" ] .\n')
+    first, second = str(tmp_path / "a"), str(tmp_path / "b")
+    load([data], store=first)
+    load([shuffled], store=second)
+    for fmt in ("turtle", "ntriples", "nquads", "trig"):
+        assert export(store=first, format=fmt) == export(store=second, format=fmt), fmt
+    assert b"_:c14n" in export(store=first, format="ntriples")

@@ -24,7 +24,7 @@ import pyoxigraph as ox
 
 from gtkg.errors import EndpointError, QueryError, StoreError
 from gtkg.store.endpoint import Endpoint, config_path
-from gtkg.store.results import as_value, serialize
+from gtkg.store.results import as_value, ntriples, serialize
 
 TEMPORARY = "urn:gtkg:tmp:"  # graphs being uploaded; never part of what gtkg reads
 BATCH_TRIPLES = 50_000
@@ -105,7 +105,8 @@ class RemoteStore:
         return quads
 
     def dump(self, fmt: str, prefixes: dict | None = None) -> bytes:
-        return serialize(self.quads(), fmt, prefixes)
+        graphs = {graph: ntriples(self._read_graph(graph)) for graph in self.graphs()}
+        return serialize(graphs, fmt, prefixes)
 
     def close(self) -> None:
         self._graphs = None
