@@ -69,42 +69,47 @@ def collect_files(paths) -> list[InputFile]:
 def build_graphs(files: list[InputFile], *, study: str = DEFAULT_STUDY, base: str = DEFAULT_BASE,
                  progress: Callable | None = None) -> tuple[dict[str, str], LoadSummary]:
     """Parse and emit every file; returns graph IRI -> N-Quads text and the summary. Touches no store."""
-    with models.cyclic_gc_paused():
-        return _build_graphs(files, study, base, progress)
-
-
-def _build_graphs(files: list[InputFile], study: str, base: str, progress: Callable | None):
-    minter = Minter(base, study)
     summary = LoadSummary(files=len(files))
-    raw = {f.key: f.path.read_bytes() for f in files}
-    model_files = [f for f in files if f.format == "model"]
-    parsed_models = models.parse({f.key: notes.decode(raw[f.key])[0] for f in model_files})
     lines: dict[str, list] = {}
-    codes, sources = set(), set()
-    for done, f in enumerate(files, 1):
-        if f.format == "rdf":
-            for graph, quads in rdf.read(f.path, raw[f.key], minter.file(f.key)).items():
-                lines.setdefault(graph, []).extend(quads)
-        else:
-            out = FileEmitter(minter, f.key, f.format, hashlib.sha256(raw[f.key]).hexdigest(),
-                              dict(parsed_models.sources))
-            counts = _emit_file(f, raw[f.key], out, parsed_models)
-            lines.setdefault(out.file, []).extend(out.out.lines)
-            sources |= counts["sources"]
-            codes |= counts["codes"]
-            summary.excerpts += counts["excerpts"]
-            summary.diagnostics += out.count("diagnostic")
-        if progress:
-            progress(done, len(files), str(f.path))
-    lines[ONTOLOGY_GRAPH] = ontology_quads()
-    graphs = {}
-    for graph, quads in lines.items():
-        unique = list(dict.fromkeys(quads))
-        graphs[graph] = "\n".join(unique) + "\n"
-        summary.triples += len(unique)
-    summary.codes, summary.sources = len(codes), len(sources)
-    summary.graphs = sorted(graphs)
+    for graph, quads in emit_graphs(files, summary, study=study, base=base, progress=progress):
+        lines.setdefault(graph, []).extend(quads)
+    graphs = dict(_counted(lines.items(), summary))
     return graphs, summary
+
+
+def emit_graphs(files: list[InputFile], summary: LoadSummary, *, study: str = DEFAULT_STUDY,
+                base: str = DEFAULT_BASE, progress: Callable | None = None):
+    """Parse and emit the files one by one: yields (graph IRI, N-Quads lines), the ontology last, and
+    fills in `summary` (all but `triples` and `graphs`) as it goes. Model files are parsed together first,
+    since names resolve across them."""
+    with models.cyclic_gc_paused():
+        minter = Minter(base, study)
+        model_files = {f.key: notes.decode(f.path.read_bytes())[0] for f in files if f.format == "model"}
+        parsed_models = models.parse(model_files)
+        codes, sources = set(), set()
+        for done, f in enumerate(files, 1):
+            raw = f.path.read_bytes()
+            if f.format == "rdf":
+                yield from rdf.read(f.path, raw, minter.file(f.key)).items()
+            else:
+                out = FileEmitter(minter, f.key, f.format, hashlib.sha256(raw).hexdigest(),
+                                  dict(parsed_models.sources))
+                counts = _emit_file(f, raw, out, parsed_models)
+                sources |= counts["sources"]
+                codes |= counts["codes"]
+                summary.excerpts += counts["excerpts"]
+                summary.diagnostics += out.count("diagnostic")
+                yield out.file, out.out.lines
+            if progress:
+                progress(done, len(files), str(f.path))
+        summary.codes, summary.sources = len(codes), len(sources)
+        yield ONTOLOGY_GRAPH, ontology_quads()
+
+
+def planned_graphs(files: list[InputFile], *, study: str = DEFAULT_STUDY, base: str = DEFAULT_BASE) -> set[str]:
+    """The graphs a load of `files` surely writes (an RDF file may add graphs of its own)."""
+    minter = Minter(base, study)
+    return {minter.file(f.key) for f in files} | {ONTOLOGY_GRAPH}
 
 
 def ontology_quads() -> list[str]:
@@ -128,17 +133,35 @@ def load(paths, *, store=None, endpoint: str | None = None, study: str = DEFAULT
          base: str = DEFAULT_BASE, progress: Callable | None = None) -> LoadSummary:
     """Load field notes, model files and RDF files into the store, replacing each file's graph.
 
-    Every file is read before the store is touched, and the graphs are written in one transaction:
-    a failed load leaves the store as it was.
+    All or nothing: a failed load leaves the store as it was. When the load replaces every graph of an
+    embedded store, the files stream one by one into a bulk load of a new store that is swapped in at the
+    end (fast, and memory stays flat); otherwise every file is read first and the graphs are written in
+    one transaction.
     """
     files = collect_files(paths)
-    graphs, summary = build_graphs(files, study=study, base=base, progress=progress)
     target = open_store(store, endpoint=endpoint)
     try:
-        target.replace_graphs(graphs)
+        if getattr(target, "rebuilds", lambda graphs: False)(planned_graphs(files, study=study, base=base)):
+            summary = LoadSummary(files=len(files))
+            emitted = emit_graphs(files, summary, study=study, base=base, progress=progress)
+            target.rebuild(text for _, text in _counted(emitted, summary))
+        else:
+            graphs, summary = build_graphs(files, study=study, base=base, progress=progress)
+            target.replace_graphs(graphs)
     finally:
         target.close()
     return summary
 
 
-__all__ = ["load", "LoadSummary", "collect_files", "build_graphs", "Diagnostic"]
+def _counted(emitted, summary: LoadSummary):
+    """(graph, N-Quads text) per emitted graph, each line once, counting triples and graphs as they pass."""
+    graphs = set()
+    for graph, quads in emitted:
+        unique = dict.fromkeys(quads)
+        summary.triples += len(unique)
+        graphs.add(graph)
+        yield graph, "\n".join(unique) + "\n"
+    summary.graphs = sorted(graphs)
+
+
+__all__ = ["load", "LoadSummary", "collect_files", "build_graphs", "emit_graphs", "Diagnostic"]

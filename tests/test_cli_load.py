@@ -127,3 +127,40 @@ def test_a_rebuild_that_fails_midway_leaves_the_store_as_it_was(store):
     result = invoke("load", "--store", store, EXAMPLES)
     assert result.exit_code == 2 and "nothing was changed" in result.stderr
     assert invoke("export", "--store", store, "-f", "nquads").stdout_bytes == before
+
+
+def test_a_full_reload_that_fails_on_a_late_file_leaves_the_store_as_it_was(store, tmp_path):
+    invoke("load", "--store", store, EXAMPLES)
+    before = invoke("export", "--store", store, "-f", "nquads").stdout_bytes
+    bad = tmp_path / "zz-broken.ttl"  # sorted last: the other files have streamed into the new store by then
+    bad.write_text("<a:b> <a:c> .")
+    result = invoke("load", "--store", store, EXAMPLES, bad)
+    assert result.exit_code == 2 and result.stderr.startswith("Error: ") and "zz-broken.ttl" in result.stderr
+    assert invoke("export", "--store", store, "-f", "nquads").stdout_bytes == before
+    assert not any(p.name.endswith((".new", ".old")) for p in tmp_path.iterdir())
+
+
+def test_a_failed_first_load_leaves_no_store_behind(store, tmp_path):
+    bad = tmp_path / "broken.ttl"
+    bad.write_text("<a:b> <a:c> .")
+    result = invoke("load", "--store", store, EXAMPLES, bad)
+    assert result.exit_code == 2 and "broken.ttl" in result.stderr
+    assert "gtkg load" in invoke("export", "--store", store).stderr
+
+
+def test_streamed_and_transactional_loads_store_the_same_quads(store, tmp_path):
+    from gtkg.loading import build_graphs, collect_files, load
+
+    streamed = load([EXAMPLES], store=store)  # a fresh store: streamed into a bulk load
+    graphs, built = build_graphs(collect_files([EXAMPLES]))
+    assert streamed == built
+    other = str(tmp_path / "other")
+    extra = tmp_path / "extra.nt"
+    extra.write_text("<urn:x:a> <urn:x:b> <urn:x:c> .\n")
+    load([extra], store=other)
+    load([EXAMPLES], store=other)  # another graph stays: one transaction instead
+    lines = sorted(line for text in graphs.values() for line in text.splitlines())
+    exported = invoke("export", "--store", store, "-f", "nquads").stdout.splitlines()
+    assert sorted(exported) == lines
+    exported_other = invoke("export", "--store", other, "-f", "nquads").stdout.splitlines()
+    assert sorted(line for line in exported_other if "extra.nt" not in line) == lines
