@@ -33,6 +33,8 @@ class Table:
 
 def cell(value) -> str:
     """Text of one value; lists are joined with ', '."""
+    if value.__class__ is str:  # most cells: the fast path
+        return value
     if value is None:
         return ""
     if isinstance(value, list):

@@ -21,7 +21,7 @@ def as_value(result):
 
     if isinstance(result, ox.QuerySolutions):
         columns = [v.value for v in result.variables]
-        return Table(columns, [[to_python(s[c]) for c in columns] for s in result])
+        return Table(columns, [[to_python(term) for term in solution] for solution in result])
     if isinstance(result, ox.QueryBoolean):
         return bool(result)
     return ox.serialize(sorted(set(result), key=str), format=ox.RdfFormat.TURTLE)
@@ -71,19 +71,24 @@ def ntriples(triples) -> bytes:
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
 
 
+def _boolean(text: str) -> bool:
+    return text in ("true", "1")
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_CONVERTERS = {ox.NamedNode(_XSD + name): convert for names, convert in (
+    (("integer", "int", "long", "nonNegativeInteger"), int),
+    (("boolean",), _boolean),
+    (("decimal", "double", "float"), float),
+) for name in names}
+
+
 def to_python(term):
     """A pyoxigraph term as a plain value: int, float, bool, str (IRIs as their string), or None."""
-    if term is None:
-        return None
-    if isinstance(term, ox.Literal):
-        datatype = term.datatype.value
-        if datatype.endswith(("#integer", "#int", "#long", "#nonNegativeInteger")):
-            return int(term.value)
-        if datatype.endswith("#boolean"):
-            return term.value in ("true", "1")
-        if datatype.endswith(("#decimal", "#double", "#float")):
-            return float(term.value)
-        return term.value
-    if isinstance(term, ox.BlankNode):
+    kind = term.__class__
+    if kind is ox.Literal:
+        convert = _CONVERTERS.get(term.datatype)
+        return term.value if convert is None else convert(term.value)
+    if kind is ox.BlankNode:
         return f"_:{term.value}"
-    return term.value
+    return None if term is None else term.value
