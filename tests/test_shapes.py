@@ -509,3 +509,12 @@ def test_shared_corpus_report_is_actionable(corpus, tmp_path):
     assert only(report, "notes-not-in-model") == []  # notes only: nothing to compare
     diagnostics = run_query("diagnostics", store=tmp_path / "store").dicts()
     assert len([f for f in report.findings if "Diagnostic" in f.shape]) == len(diagnostics)
+
+
+def test_shapes_graph_is_what_rdflib_reads_from_the_shapes_file():
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    from gtkg.shapes import SHAPES_FILE, shapes_graph
+
+    assert isomorphic(shapes_graph(), Graph().parse(SHAPES_FILE, format="turtle"))
