@@ -15,6 +15,7 @@ from gtkg.errors import ParameterError, QueryError
 from gtkg.formats import render
 from gtkg.loading import load
 from gtkg.queries import bind, catalogue, get, natural_key, parse_header, run_query, shape, with_values
+from gtkg.terms import nt_term
 
 STUDY = FIXTURES / "queries"
 
@@ -298,10 +299,46 @@ def test_the_value_itself_still_matches(study):
 
 def test_values_go_into_every_where_but_not_into_strings_comments_or_iris():
     text = ('SELECT ?x WHERE { # not here: WHERE {\n ?x <http://a.example/b#WHERE> "WHERE {" .\n'
-            '  { SELECT ?y WHERE { ?y ?p ?_v } } FILTER(?x < ?y) }')
+            '  { SELECT ?y WHERE { ?y ?p ?_v } } FILTER(?x < ?y || ?x = ?_v) }')
     bound = with_values(text, {"_v": "a"})
     assert bound.count('VALUES (?_v) { ("a") }') == 2
     assert '"WHERE {"' in bound and "# not here: WHERE {\n" in bound
+
+
+def test_values_go_only_into_the_subqueries_that_use_them():
+    text = ('SELECT ?x WHERE {\n'
+            '  { SELECT ?x (COUNT(*) AS ?n) WHERE { ?x ?p ?o } GROUP BY ?x }  # ?_v\n'  # a comment is no use
+            '  { SELECT ?x WHERE { ?x ?p "?_v" . ?x <urn:a?_v> ?o } }\n'  # nor a string or an IRI
+            '  { SELECT ?x ?w WHERE { { SELECT ?w WHERE { ?w ?p ?_v } } ?x ?q ?w } }\n'  # the innermost only
+            '  { SELECT * WHERE { ?x ?r ?z } }\n'  # SELECT * sees every variable
+            '  FILTER(?n > 1) }')
+    bound = with_values(text, {"_v": "a"})
+    groups = [group.split("}")[0] for group in bound.split("WHERE {")[1:]]
+    assert ['VALUES' in group for group in groups] == [False, False, False, False, True, True]
+    assert with_values(text, {"_w": "a"}).count("VALUES") == 1  # a variable no group names: only in SELECT *
+
+
+@pytest.mark.parametrize("name, params", [("co-occurrence", {"minimum": "1", "scope": "notes"}),
+                                          ("source-codes", {"source": "s1", "scope": "all"}),
+                                          ("option-impacts", {"polarity": "+", "scope": "notes"}),
+                                          ("orphans", {"scope": "all"}), ("saturation", {})])
+def test_values_in_fewer_groups_give_the_same_rows(study, name, params):
+    """Binding only where a parameter is named answers as binding it in every WHERE group did."""
+    import re
+
+    from gtkg.store import open_store
+
+    query = get(name)
+    bound = bind(query, params)
+    block = "\n  VALUES ({}) {{ ({}) }}\n".format(" ".join(f"?{n}" for n in bound),
+                                                  " ".join(nt_term(v) for v in bound.values()))
+    everywhere = re.sub(r"\bWHERE\s*\{", lambda m: m.group() + block, query.text)
+    backend = open_store(study.get("store"), endpoint=study.get("endpoint"), read_only=True)
+    try:
+        assert shape(query, backend.query(with_values(query.text, bound))).rows == \
+            shape(query, backend.query(everywhere)).rows
+    finally:
+        backend.close()
 
 
 def test_a_header_without_summary_names_its_file(tmp_path):

@@ -11,9 +11,9 @@ store, and gives the study's natural order of source ids), and one `param` line 
 
 A parameter NAME is the SPARQL variable ?_NAME (grlc's convention). Its value is type-checked, turned
 into an RDF term (IRIs validated, literals escaped by the N-Triples writer) and bound by a VALUES block
-placed at the top of every WHERE clause of the query (subqueries included, so they see it too), the same
-way on the embedded store and on any endpoint; user text is never pasted into the query. Write `WHERE`
-before every group that may use a parameter.
+placed at the top of every WHERE clause of each (sub)query that names it (a subquery does not see its outer
+query's variables, so it gets its own block), the same way on the embedded store and on any endpoint; user
+text is never pasted into the query. Write `WHERE` before every group that may use a parameter.
 
 Most queries take `scope` (auto, model, notes, all): whose statements count, read from the named graph of
 each file (its gt:format). auto is the model files when any are loaded, so the paper's tables come out as
@@ -24,7 +24,9 @@ variable.
 Writing queries for the embedded store: a lookup per row costs microseconds and turning an IRI into a string
 (STR, comparisons) costs a dictionary read, while scanning one pattern is cheap. So the queries join small
 subqueries (which the engine evaluates once and joins by hash), compare IRIs with sameTerm, project strings
-rather than IRIs, and leave row order to `#+ order:`.
+rather than IRIs, and leave row order to `#+ order:`. The engine joins by hash only on variables it knows are
+bound: a computed value (BIND, an aggregate) used as a join key is wrapped in COALESCE(..., constant), else the
+join compares every pair of rows.
 
 >>> q = get("sources")
 >>> q.name, q.columns[:3]
@@ -216,7 +218,11 @@ def run_query(name: str, params: dict | None = None, *, store=None, endpoint=Non
 
 
 def with_values(text: str, bound: dict) -> str:
-    """Bind variables by a VALUES block at the start of every WHERE group (subqueries too).
+    """Bind variables by a VALUES block at the start of every WHERE group of each (sub)query that uses them.
+
+    A (sub)query uses a variable when it names it outside its own subqueries (or selects *); the others
+    cannot see it, so they are left alone: a VALUES block joins its one row to every solution of the group,
+    which costs time on large groups and changes nothing there.
 
     >>> print(with_values("SELECT ?x WHERE { ?x ?p ?_v }", {"_v": 'a" } UNION { ?s ?p ?o'}))
     SELECT ?x WHERE {
@@ -225,25 +231,56 @@ def with_values(text: str, bound: dict) -> str:
     """
     if not bound:
         return text
-    ends = [m.end() for m in _TOKENS.finditer(text) if m.lastgroup == "where"]
-    if not ends:
+    queries = [_Query()]  # the query, then each { SELECT ... } group in order of appearance
+    opened = []  # for each open brace: the subquery it opens, or None
+    inside = [queries[0]]  # the (sub)queries around the current position, innermost last
+    for m in _TOKENS.finditer(text):
+        kind = m.lastgroup
+        if kind == "where":
+            inside[-1].wheres.append(m.end())
+            opened.append(None)
+        elif kind == "subquery":
+            queries.append(_Query(uses=bool(m.group("all"))))  # SELECT * sees every variable
+            inside.append(queries[-1])
+            opened.append(queries[-1])
+        elif kind == "open":
+            opened.append(None)
+        elif kind == "close":
+            if opened and opened.pop() is not None:
+                inside.pop()
+        elif kind == "star":  # the top query selects *
+            queries[0].uses = True
+        elif kind == "var" and m.group()[1:] in bound:
+            inside[-1].uses = True
+    if not any(q.wheres for q in queries):
         raise QueryError("a query with parameters needs a 'WHERE {' clause to bind them in")
     names = " ".join(f"?{name}" for name in bound)
     terms = " ".join(nt_term(value) for value in bound.values())
     block = f"\n  VALUES ({names}) {{ ({terms}) }}\n"
     pieces, last = [], 0
-    for end in ends:
+    for end in sorted(end for q in queries if q.uses for end in q.wheres):
         pieces += [text[last:end], block]
         last = end
     return "".join(pieces) + text[last:]
 
 
-# Strings, IRIs and comments are matched first so that a WHERE (or a '#') inside them is skipped.
+@dataclass
+class _Query:
+    uses: bool = False  # names a bound variable
+    wheres: list = field(default_factory=list)  # where its WHERE groups open
+
+
+# Strings, IRIs and comments are matched first so that a WHERE, a brace or a variable inside them is skipped.
 _TOKENS = re.compile(r"""
     (?P<string>"{3}.*?"{3}|'{3}.*?'{3}|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
   | (?P<comment>\#[^\n]*)
   | (?P<where>\bWHERE\s*\{)
+  | (?P<subquery>\{\s*SELECT\b(?P<all>\s+(?:DISTINCT\s+|REDUCED\s+)?\*)?)
+  | (?P<star>\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?\*)
+  | (?P<open>\{)
+  | (?P<close>\})
+  | (?P<var>[?$]\w+)
 """, re.IGNORECASE | re.DOTALL | re.VERBOSE)
 
 
@@ -251,27 +288,42 @@ def shape(query: StoredQuery, table):
     """Order columns as declared, split list columns (dropping empty items), sort lists and rows as declared."""
     indexes = [table.columns.index(c) for c in query.columns if c in table.columns]
     extra = [i for i, c in enumerate(table.columns) if c not in query.columns]
-    columns = [table.columns[i] for i in indexes + extra]
+    picks = indexes + extra
+    columns = [table.columns[i] for i in picks]
     lists = [(position, query.sort.get(column)) for position, column in enumerate(columns) if column in query.lists]
-    rows = []
-    for row in table.rows:
-        values = [row[i] for i in indexes + extra]
-        for position, sort in lists:
+    if picks == list(range(len(table.columns))):
+        rows = [list(row) for row in table.rows]
+    else:
+        rows = [[row[i] for i in picks] for row in table.rows]
+    for position, sort in lists:
+        for values in rows:
             text = values[position]
             items = [v for v in str(text).split(LIST_SEPARATOR) if v] if text else []
             values[position] = sorted(items, key=natural_key) if sort == "natural" else items
-        rows.append(values)
     if query.order:
-        rows.sort(key=_row_key([(columns.index(column), how) for column, how in query.order]))
+        rows = _sorted_rows(rows, [(columns.index(column), how) for column, how in query.order])
     table.columns, table.rows = columns, rows
     return table
 
 
-def _row_key(order: list):
-    def key(row):
-        return tuple(-(row[i] or 0) if how == "desc" else natural_key(cell(row[i])) for i, how in order)
-
-    return key
+def _sorted_rows(rows: list, order: list) -> list:
+    """Rows stably sorted by the (column, natural|desc) keys: natural compares natural_key(cell(value)), desc
+    numbers largest first. Each column's distinct texts are ranked once, so the sort compares small integers."""
+    keys = []
+    for i, how in order:
+        if how == "desc":
+            keys.append([-(row[i] or 0) for row in rows])
+            continue
+        texts = [cell(row[i]) for row in rows]
+        ranks, rank, previous = {}, -1, None
+        for text in sorted(set(texts), key=natural_key):
+            key = natural_key(text)
+            if key != previous:  # texts with equal keys (e.g. differing in case only) tie, as in one sort
+                rank, previous = rank + 1, key
+            ranks[text] = rank
+        keys.append([ranks[text] for text in texts])
+    row_keys = list(zip(*keys, strict=True))
+    return [rows[j] for j in sorted(range(len(rows)), key=row_keys.__getitem__)]
 
 
 _SOURCE_ID = re.compile(r"([A-Za-z]+)(\d+)")
