@@ -11,17 +11,19 @@
 '"true"^^<http://www.w3.org/2001/XMLSchema#boolean>'
 """
 
+import re
 from urllib.parse import quote
 
 from gtkg.ontology import IRI, XSD
 
+UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")  # what quote() never encodes: most variables are only these
 DEFAULT_BASE = "https://w3id.org/gtkg/data/"
 DEFAULT_STUDY = "study"
 
 
 def segment(text: str) -> str:
     """Percent-encode one IRI path segment so that any label or path is safe."""
-    return quote(text, safe="")
+    return text if UNRESERVED.fullmatch(text) else quote(text, safe="")
 
 
 class Minter:
@@ -31,19 +33,23 @@ class Minter:
         if not base.endswith(("/", "#")):
             base += "/"
         self.root = f"{base}{segment(study)}/"
+        # name -> IRI, per kind: a load names the same codes and sources thousands of times, and quoting is slow
         self._codes: dict[str, IRI] = {}
+        self._sources: dict[str, IRI] = {}
+        self._references: dict[str, IRI] = {}
 
     def code(self, variable: str) -> IRI:
-        iri = self._codes.get(variable)
-        if iri is None:
-            iri = self._codes[variable] = IRI(f"{self.root}code/{segment(variable)}")
-        return iri
+        return self._codes.get(variable) or self._mint(self._codes, "code", variable)
 
     def source(self, source_id: str) -> IRI:
-        return IRI(f"{self.root}source/{segment(source_id)}")
+        return self._sources.get(source_id) or self._mint(self._sources, "source", source_id)
 
     def reference(self, label: str) -> IRI:
-        return IRI(f"{self.root}reference/{segment(label)}")
+        return self._references.get(label) or self._mint(self._references, "reference", label)
+
+    def _mint(self, minted: dict, kind: str, name: str) -> IRI:
+        iri = minted[name] = IRI(f"{self.root}{kind}/{segment(name)}")
+        return iri
 
     def file(self, key: str) -> IRI:
         """The file node, which is also the IRI of the file's named graph."""
@@ -56,21 +62,25 @@ _INTEGER = f"^^<{XSD}integer>"
 
 def nt_term(term) -> str:
     """Serialize an IRI, str (plain literal), bool or int as an N-Triples term."""
-    if isinstance(term, IRI):
-        return f"<{term}>"
-    if isinstance(term, bool):
-        return f'"{"true" if term else "false"}"{_BOOLEAN}'
-    if isinstance(term, int):
-        return f'"{term}"{_INTEGER}'
-    if isinstance(term, str):
+    if isinstance(term, str):  # literals first: IRIs rarely come here (QuadWriter writes them itself)
+        if isinstance(term, IRI):
+            return f"<{term}>"
         if "\\" in term or '"' in term or "\n" in term or "\r" in term:
             term = term.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
         return f'"{term}"'
+    if isinstance(term, int):
+        if isinstance(term, bool):
+            return f'"{"true" if term else "false"}"{_BOOLEAN}'
+        return f'"{term}"{_INTEGER}'
     raise TypeError(f"cannot write {term!r} as an RDF term")
 
 
 class QuadWriter:
-    """Collects the quads of one named graph as N-Quads lines."""
+    """Collects the quads of one named graph as N-Quads lines.
+
+    Lines are joined from parts rather than f-strings: an f-string formats an `IRI` (a str subclass) through
+    `__format__`, which costs three times as much, and a load writes a line per triple.
+    """
 
     def __init__(self, graph: IRI):
         self.graph = graph
@@ -78,9 +88,8 @@ class QuadWriter:
         self.lines: list[str] = []
 
     def add(self, subject: IRI, predicate: IRI, obj) -> None:
-        if obj is None or obj == "":
-            return
-        if obj.__class__ is IRI:  # the common case, written without a call
-            self.lines.append(f"<{subject}> <{predicate}> <{obj}>{self._suffix}")
-        else:
-            self.lines.append(f"<{subject}> <{predicate}> {nt_term(obj)}{self._suffix}")
+        """Write one quad; an object of None or "" states nothing, so nothing is written."""
+        if obj.__class__ is IRI:
+            self.lines.append("".join(("<", subject, "> <", predicate, "> <", obj, ">", self._suffix)))
+        elif obj is not None and obj != "":
+            self.lines.append("".join(("<", subject, "> <", predicate, "> ", nt_term(obj), self._suffix)))

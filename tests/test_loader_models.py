@@ -1,6 +1,7 @@
 """The model-file loader: every construct of DESIGN.md 1.2 and every defect, asserted on the loaded graph."""
 
 import ast
+import gc
 import random
 
 import pytest
@@ -300,7 +301,8 @@ def test_a_model_file_is_never_executed(tmp_path, write, store):
 def test_one_liner_fast_path_gives_what_ast_parse_gives():
     from gtkg.loaders.python_source import split_one_liners
 
-    text = "\n".join(p.read_text() for p in sorted(STUDY.rglob("*.py"))) + "\nz = CClass(p, 'Don\"t')  # note\n"
+    text = "\n".join(p.read_text() for p in sorted(STUDY.rglob("*.py"))) + "\nz = CClass(p, 'Don\"t')  # note\n" \
+        + "opt\uff41 = CClass(p, 'Width')\nadd_decision_option_link(d, opt\uff41, 'w')\n"  # names Python normalizes
     fast, slow = split_one_liners(text, 7), ast.parse("\n" * 6 + text).body
     assert [(ast.dump(n), n.lineno, n.end_lineno) for n in fast] == \
         [(ast.dump(n), n.lineno, n.end_lineno) for n in slow]
@@ -308,6 +310,14 @@ def test_one_liner_fast_path_gives_what_ast_parse_gives():
               '@dec\ny = CClass(p, "Y")\ndef f(): pass\n',
               'x = 1 + \\\ny = CClass(p, "Y")\n', 'if x:\n    a = 1\ny = CClass(p, "Y")\nelse:\n    b = 2\n']
     assert [split_one_liners(case) for case in inside] == [None] * len(inside)
+
+
+def test_a_load_leaves_no_reference_cycles():
+    """The cyclic collector is paused during a load, so a reference cycle would keep syntax trees alive."""
+    gc.collect()
+    with models.cyclic_gc_paused():
+        build_graphs(collect_files([EXAMPLES, DEFECTS]))
+        assert gc.collect() == 0
 
 
 def _mutations(rng: random.Random) -> list[str | bytes]:

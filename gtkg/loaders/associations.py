@@ -78,6 +78,7 @@ def snake(name: str) -> str:
     return CAMEL.sub(r"\1_\2", name).lower() if CAMEL.search(name) else name
 
 
+@functools.lru_cache(maxsize=8192)
 def vocab(name: str) -> str:
     """A metamodel name in its snake_case spelling when it is one (`veryPositive` -> `very_positive`)."""
     spelled = snake(name)

@@ -171,11 +171,12 @@ class _Reader(ValuesMixin, ApiMixin):
 
     def assign(self, targets: list[ast.expr], value: ast.expr) -> None:
         names = [t.id for t in targets if isinstance(t, ast.Name)]
-        if names and isinstance(value, ast.Call) and callee(value) in METAMODEL_CALLS:
+        called = callee(value) if isinstance(value, ast.Call) else None
+        if names and called in METAMODEL_CALLS:
             for name in names:  # a metamodel of the study is part of the input: its names stay names
                 self.env.names[name] = Obj(vocab(name))
             return
-        if isinstance(value, ast.Call) and callee(value) == "CClass":
+        if called == "CClass":
             if not names:
                 raise Unsupported("a CClass assigned to a computed name (globals()[...], setattr, ...) cannot be "
                                   "resolved statically; assign it to a plain variable")
@@ -311,8 +312,17 @@ class _Reader(ValuesMixin, ApiMixin):
 
 
 def _plain_data(node: ast.expr) -> bool:
-    return isinstance(node, ast.List | ast.Tuple | ast.Dict | ast.Constant | ast.BinOp | ast.Set) and \
-        not any(isinstance(n, ast.Call | ast.JoinedStr) for n in ast.walk(node))
+    """Literal data: no call and no f-string anywhere in it."""
+    if not isinstance(node, ast.List | ast.Tuple | ast.Dict | ast.Constant | ast.BinOp | ast.Set):
+        return False
+    todo = [node]
+    while todo:
+        current = todo.pop()
+        if isinstance(current, ast.Call | ast.JoinedStr):
+            return False
+        if not isinstance(current, ast.Name | ast.Constant):  # below these leaves there is only a context
+            todo.extend(ast.iter_child_nodes(current))
+    return True
 
 
 def _function_kind(node: ast.FunctionDef) -> str:

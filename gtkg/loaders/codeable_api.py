@@ -168,7 +168,8 @@ class ApiMixin:
                 return None
             self.env.coded_links[id(coded)] = tgt
         link = Link(kind, a, b, line, stereotypes, role=role)
-        add_tags(link, tagged)
+        if tagged:
+            add_tags(link, tagged)
         return link
 
     def loose_kind(self, role: str | None, stereotypes: tuple) -> str:
@@ -218,9 +219,12 @@ class ApiMixin:
                 self.problem(f"the forces of {getattr(option, 'var', option)} are not a dict {{force: impact}}")
                 continue
             for force, stereotype, line in forces.items():
-                stereotypes = self.guarded(lambda s=stereotype: self.stereotypes_of(s), None)
-                if stereotypes is not None:
-                    self.make_links([(option, force, line if inline else None)], "forces", None, stereotypes, {})
+                try:  # what `guarded` does, without a closure per impact
+                    stereotypes = self.stereotypes_of(stereotype)
+                except Unsupported as exc:
+                    self.problem(str(exc))
+                    continue
+                self.make_links([(option, force, line if inline else None)], "forces", None, stereotypes, {})
 
     def stereotyped_helper(self, node: ast.Call, helper: str) -> Link | None:
         args, tag = node.args, HELPER_TAGS[helper]
@@ -254,6 +258,8 @@ class ApiMixin:
     # ------------------------------------------------------------------ arguments
 
     def keywords(self, call: ast.Call) -> dict:
+        if not call.keywords:
+            return {}
         if any(kw.arg is None for kw in call.keywords):
             raise Unsupported("**keyword arguments cannot be resolved statically")
         return {snake(kw.arg): kw.value for kw in call.keywords}

@@ -185,6 +185,8 @@ class ValuesMixin:
         raise Unsupported(f"{what} is not a string gtkg can resolve: {reason}")
 
     def stereotypes_of(self, value) -> tuple:
+        if isinstance(value, Obj):  # the common case: one stereotype name
+            return (vocab(value.var),)
         items = value if isinstance(value, list) else [] if value is None else [value]
         if not all(isinstance(item, Obj) for item in items):
             raise Unsupported("stereotype_instances must be stereotype names (a name or a list of names)")

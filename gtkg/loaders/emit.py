@@ -33,6 +33,7 @@ class FileEmitter:
     def __init__(self, minter: Minter, key: str, fmt: str, sha256: str, sources: dict | None = None):
         self.minter = minter
         self.file = minter.file(key)
+        self._node_prefix = f"{self.file}#"
         self.out = QuadWriter(self.file)
         self.add = self.out.add
         self.sources = sources if sources is not None else {}  # variable -> source id
@@ -49,7 +50,7 @@ class FileEmitter:
 
     def node(self, kind: str) -> IRI:
         self._counts[kind] += 1
-        return IRI(f"{self.file}#{kind}-{self._counts[kind]}")
+        return IRI(f"{self._node_prefix}{kind}-{self._counts[kind]}")
 
     def located(self, kind: str, cls: IRI, line: int | None, end_line: int | None = None) -> IRI:
         node = self.node(kind)
@@ -124,7 +125,7 @@ class FileEmitter:
         node = self.located("link", LINK_CLASSES[link.kind], link.line)
         self.add(node, RDF.type, GT.Link)
         self.add(node, GT.variable, link.var)
-        getattr(self, f"_link_{link.kind}")(node, link)
+        LINK_WRITERS[link.kind](self, node, link)
         return node
 
     def _link_contains(self, node, link):
@@ -206,3 +207,6 @@ class FileEmitter:
         self.add(position, OA.start, excerpt.start)
         self.add(position, OA.end, excerpt.end)
         return node
+
+
+LINK_WRITERS = {kind: getattr(FileEmitter, f"_link_{kind}") for kind in LINK_CLASSES}  # kind -> its triples

@@ -92,21 +92,25 @@ def import_order(statements: dict[str, list]) -> list[str]:
     stems = defaultdict(list)
     for key in statements:
         stems[key.rsplit("/", 1)[-1].removesuffix(".py")].append(key)
-    order, state = [], {}
-
-    def visit(key: str) -> None:
-        if key in state:
-            return
-        state[key] = "visiting"
-        for node in statements[key]:
-            if isinstance(node, ast.ImportFrom) and node.module:
-                for other in stems.get(node.module.rsplit(".", 1)[-1], ()):
-                    visit(other)
-        order.append(key)
-
+    imports = {key: [other for node in nodes if isinstance(node, ast.ImportFrom) and node.module
+                     for other in stems.get(node.module.rsplit(".", 1)[-1], ())]
+               for key, nodes in statements.items()}
+    order: list[str] = []
+    seen: set[str] = set()
     for key in statements:
-        visit(key)
+        _visit(key, imports, seen, order)
     return order
+
+
+def _visit(key: str, imports: dict, seen: set, order: list) -> None:
+    """Depth first: the files `key` imports from, then `key`. Not a closure on purpose: a recursive closure is a
+    reference cycle, and with the collector paused it would keep every file's syntax tree alive."""
+    if key in seen:
+        return
+    seen.add(key)
+    for other in imports[key]:
+        _visit(other, imports, seen, order)
+    order.append(key)
 
 
 def _find_defects(models: Models, env: Env) -> None:

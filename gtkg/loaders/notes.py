@@ -10,6 +10,7 @@
 
 import re
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from gtkg.loaders.codeable import Env, interpret_text
 from gtkg.loaders.emit import FileEmitter
@@ -29,6 +30,12 @@ LABELLED = re.compile(
 IDENTIFIER = re.compile(r"^[A-Za-z_]\w*$")
 CODING_HEADING = re.compile(r"^#\s*coding\s*$", re.IGNORECASE)
 FILE_NUMBER = re.compile(r"^([sp])_(\d+)\.md$", re.IGNORECASE)
+FENCE_CLOSE = re.compile(r"^\s*`{3,}\s*$")
+NUMBER = re.compile(r"\d+")
+SEPARATOR = re.compile(r"[,;]")
+QUOTE_MARK = re.compile(r"^\s*>\s?")
+# Headings, trace markers, fences and quotes all start (after blanks) with one of these; most lines don't.
+MARKUP_STARTS = frozenset("#*`>")
 
 
 @dataclass
@@ -93,9 +100,7 @@ def parse(text: str, path: str) -> Notes:
 class _Parser:
     def __init__(self, text: str, path: str):
         self.lines = text.split("\n")
-        self.offsets = [0]
-        for line in self.lines:
-            self.offsets.append(self.offsets[-1] + len(line) + 1)
+        self.offsets = [0, *accumulate(len(line) + 1 for line in self.lines)]  # where each line starts
         self.notes = Notes(path)
         self.env = Env()
         self.i = 0
@@ -114,6 +119,8 @@ class _Parser:
 
     def step(self, line: str) -> None:
         stripped = line.strip()
+        if not stripped or stripped[0] not in MARKUP_STARTS:
+            return self.plain_line(line)
         if not self.in_body and (m := SOURCE_HEADING.match(line)):
             return self.source_number()
         if not self.in_body and (m := FIELD_HEADING.match(line)) and m.group(1).lower() in HEADER_FIELDS:
@@ -129,6 +136,9 @@ class _Parser:
             return self.fence()
         if stripped.startswith(">") and self.in_body:
             return self.excerpt()
+        self.plain_line(line)
+
+    def plain_line(self, line: str) -> None:
         if self.trace is not None:
             self.trace_line(line)
         self.i += 1
@@ -138,7 +148,7 @@ class _Parser:
         self.i += 1
         while self.i < len(self.lines) and not self.lines[self.i].strip():
             self.i += 1
-        if self.i < len(self.lines) and re.fullmatch(r"\d+", self.lines[self.i].strip()):
+        if self.i < len(self.lines) and NUMBER.fullmatch(self.lines[self.i].strip()):
             self.notes.source_id = prefix + self.lines[self.i].strip()
             self.notes.source_line = self.i + 1
             self.i += 1
@@ -173,7 +183,7 @@ class _Parser:
         if trace.kind == "open" and (m := LABELLED.match(line)):
             label, value = m.group(1).strip().lower(), m.group(2).strip()
             trace.labelled.append((label, value, self.i + 1))
-            for token in re.split(r"[,;]", value):
+            for token in SEPARATOR.split(value):
                 token = token.strip().strip("`*").strip()
                 if IDENTIFIER.match(token) and token not in trace.mentions:
                     trace.mentions.append(token)
@@ -182,7 +192,7 @@ class _Parser:
         opening = self.i
         ticks = FENCE.match(self.lines[opening]).group(1)
         end = opening + 1
-        while end < len(self.lines) and not re.match(r"^\s*`{3,}\s*$", self.lines[end]):
+        while end < len(self.lines) and not FENCE_CLOSE.match(self.lines[end]):
             end += 1
         closed = end < len(self.lines)
         if not closed:
@@ -228,7 +238,7 @@ class _Parser:
             if not line.strip() or TRACE_MARKER.match(line) or FENCE.match(line) or line.startswith("#") \
                     or line.lstrip().startswith("!["):
                 break
-            parts.append(re.sub(r"^\s*>\s?", "", line) if line.lstrip().startswith(">") else line)
+            parts.append(QUOTE_MARK.sub("", line) if line.lstrip().startswith(">") else line)
             self.i += 1
         text = "\n".join(parts).strip()
         if text:
@@ -353,11 +363,13 @@ def _emit_trace(trace: Trace, out, source, excerpts: list, *, in_header: bool) -
         for link in fragment.links:
             out.link(link)
         for var in fragment.names():
-            out.add(node, GT.names, out.ref(var))
+            code = out.ref(var)
+            out.add(node, GT.names, code)
             if source is not None and not in_header:
-                out.add(source, GT.containsCode, out.ref(var))
+                out.add(source, GT.containsCode, code)
             named.add(var)
     for var in named:
+        code = out.ref(var)
         for excerpt in evidence:
-            out.add(out.ref(var), GT.evidence, excerpt)
+            out.add(code, GT.evidence, excerpt)
     return named

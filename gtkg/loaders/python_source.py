@@ -23,10 +23,13 @@ MAX_LOOKAHEAD = 20  # errors located by parsing the whole rest of the text; late
 # line; building their few nodes directly costs a fraction of that. Only for unindented texts this long:
 FAST_PATH_MIN = 20_000
 _STRING = r"""(?P<{0}q>["'])(?P<{0}>[^"'\\\n]*)(?P={0}q)"""
+KEYWORDS = frozenset(keyword.kwlist)
+LOAD, STORE = ast.Load(), ast.Store()  # ast.parse shares one instance of each, too
 ONE_LINER = re.compile(
     r"(?:(?P<var>[A-Za-z_]\w*) = CClass\((?P<meta>[A-Za-z_]\w*)(?:, " + _STRING.format("label") + r")?\)"
     r"|add_decision_option_link\((?P<decision>[A-Za-z_]\w*), (?P<option>[A-Za-z_]\w*), "
-    + _STRING.format("name") + r"\))[ \t]*(?:#.*)?$")
+    + _STRING.format("name") + r"\))[ \t]*(?:#.*)?$",
+    re.ASCII)  # other names go to ast.parse, which normalizes them (NFKC) as Python does
 
 
 def split_statements(text: str, first_line: int = 1) -> tuple[list[ast.stmt], list[Diagnostic]]:
@@ -74,8 +77,7 @@ def split_one_liners(text: str, first_line: int = 1) -> list[ast.stmt] | None:
         if not line or not (line[0].isalpha() or line[0] == "_"):
             continue
         match = ONE_LINER.match(line)
-        if match is None or any(keyword.iskeyword(name) for name in match.group("var", "meta", "decision", "option")
-                                if name):
+        if match is None or not KEYWORDS.isdisjoint(match.group("var", "meta", "decision", "option")):
             continue
         one_liners.append(_one_liner(match, first_line + i))
         lines[i] = ""
@@ -106,16 +108,21 @@ def _first_line(node: ast.stmt) -> int:
 
 def _one_liner(match: re.Match, line: int) -> ast.stmt:
     """The nodes ast.parse would give (without column offsets, which gtkg never reads)."""
-    load, at = ast.Load(), {"lineno": line, "end_lineno": line}
     if match["var"]:
-        args = [ast.Name(match["meta"], load, **at)]
+        args = [_at(line, ast.Name(match["meta"], LOAD))]
         if match["labelq"]:
-            args.append(ast.Constant(match["label"], None, **at))
-        call = ast.Call(ast.Name("CClass", load, **at), args, [], **at)
-        return ast.Assign([ast.Name(match["var"], ast.Store(), **at)], call, None, **at)
-    args = [ast.Name(match["decision"], load, **at), ast.Name(match["option"], load, **at),
-            ast.Constant(match["name"], None, **at)]
-    return ast.Expr(ast.Call(ast.Name("add_decision_option_link", load, **at), args, [], **at), **at)
+            args.append(_at(line, ast.Constant(match["label"], None)))
+        call = _at(line, ast.Call(_at(line, ast.Name("CClass", LOAD)), args, []))
+        return _at(line, ast.Assign([_at(line, ast.Name(match["var"], STORE))], call, None))
+    args = [_at(line, ast.Name(match["decision"], LOAD)), _at(line, ast.Name(match["option"], LOAD)),
+            _at(line, ast.Constant(match["name"], None))]
+    return _at(line, ast.Expr(_at(line, ast.Call(_at(line, ast.Name("add_decision_option_link", LOAD)), args, []))))
+
+
+def _at(line: int, node: ast.AST) -> ast.AST:
+    """Place a node on one line (attributes set afterwards: keyword arguments to an ast class are slow)."""
+    node.lineno = node.end_lineno = line
+    return node
 
 
 def _readable_prefix(lines, chunks, k) -> int:
