@@ -84,11 +84,11 @@ def emit_graphs(files: list[InputFile], summary: LoadSummary, *, study: str = DE
     since names resolve across them."""
     with models.cyclic_gc_paused():
         minter = Minter(base, study)
-        model_files = {f.key: notes.decode(f.path.read_bytes())[0] for f in files if f.format == "model"}
-        parsed_models = models.parse(model_files)
+        model_bytes = {f.key: f.path.read_bytes() for f in files if f.format == "model"}
+        parsed_models = models.parse({key: notes.decode(raw)[0] for key, raw in model_bytes.items()})
         codes, sources = set(), set()
         for done, f in enumerate(files, 1):
-            raw = f.path.read_bytes()
+            raw = model_bytes.pop(f.key) if f.format == "model" else f.path.read_bytes()
             if f.format == "rdf":
                 yield from rdf.read(f.path, raw, minter.file(f.key)).items()
             else:

@@ -141,7 +141,6 @@ def _as_graph_blocks(graphs: dict[str, str]) -> str:
     return "".join(blocks)
 
 
-
 class _ChunkReader(io.RawIOBase):
     """A readable stream over an iterable of text chunks, for pyoxigraph's bulk loader.
 
