@@ -258,7 +258,7 @@ def query(name, params, fmt, output, store, endpoint):
 def serve(store, port, host, quiet):
     """Serve the store as a read-only SPARQL 1.1 endpoint (query at /query; updates refused).
 
-    Any SPARQL client can query the study without a server install; restart it after a load.
+    Any SPARQL client can query the study without a server install; it answers from the latest load.
 
     Example: gtkg serve --port 7878, then gtkg query sources --endpoint http://127.0.0.1:7878/query
     """

@@ -6,10 +6,13 @@
     GET /store?graph= one named graph (Graph Store Protocol, read only), so `--endpoint` works against it
     anything else     updates and writes are refused with 403
 
-The store is opened once, read-only: restart the server to see later loads.
+The store is opened read-only; when a load has changed its folder since, the next request reopens it, so the
+endpoint always answers from the latest completed load (a load in progress is not seen until it ends).
 """
 
 import ipaddress
+import os
+import threading
 import urllib.parse
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -42,7 +45,32 @@ class SparqlServer(ThreadingHTTPServer):
 
     def __init__(self, store, address: tuple[str, int], log: Callable[[str], None] | None = None):
         self.store, self.log = store, log
+        self._version = _folder_version(store.path)
+        self._reopening = threading.Lock()
         super().__init__(address, Handler)
+
+    def db(self) -> ox.Store:
+        """The store as the latest completed load left it: reopened (read-only) when its folder has changed.
+
+        A read-only open is a snapshot, so a server that never reopened would answer from the store as it was
+        when the server started. While a load swaps folders the open may fail: the old snapshot answers then.
+        """
+        version = _folder_version(self.store.path)
+        if version is not None and version != self._version:
+            with self._reopening:
+                if version != self._version:
+                    self._reopen(version)
+        return self.store.db
+
+    def _reopen(self, version) -> None:
+        from gtkg.errors import StoreError
+        from gtkg.store import open_store
+
+        try:
+            fresh = open_store(self.store.path, read_only=True)
+        except StoreError:
+            return
+        self.store, self._version = fresh, version  # requests still running keep the old snapshot until done
 
     @property
     def url(self) -> str:
@@ -52,6 +80,20 @@ class SparqlServer(ThreadingHTTPServer):
     def close(self) -> None:
         self.server_close()
         self.store.close()
+
+
+def _folder_version(path) -> tuple | None:
+    """What changes when a load writes the store: the folder itself (a full load swaps it in) and the names,
+    sizes and times of its files (RocksDB writes a new log, manifest or table file for every write)."""
+    if path is None:
+        return None
+    try:
+        with os.scandir(path) as entries:
+            files = sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in entries
+                           if not e.name.startswith(("LOG", "LOCK")))
+        return os.stat(path).st_ino, files
+    except OSError:  # the folder is being swapped: keep what is open
+        return None
 
 
 def serve(*, store=None, host: str = "127.0.0.1", port: int = 7878,
@@ -131,7 +173,7 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(400, b"missing 'query' parameter (SPARQL 1.1 Protocol)\n")
         try:
             dataset = _dataset(params)
-            result = self.server.store.db.query(params["query"][0], **dataset)
+            result = self.server.db().query(params["query"][0], **dataset)
         except (SyntaxError, ValueError) as exc:
             return self._send(400, f"{exc}\n".encode())
         if isinstance(result, ox.QueryTriples):
@@ -145,10 +187,11 @@ class Handler(BaseHTTPRequestHandler):
             name = ox.NamedNode(graph)
         except ValueError as exc:
             return self._send(400, f"{exc}\n".encode())
-        if not self.server.store.db.contains_named_graph(name):
+        db = self.server.db()
+        if not db.contains_named_graph(name):
             return self._send(404, f"no graph <{graph}>\n".encode())
         media, rdf_format = _negotiate(self.headers.get("Accept"), GRAPH_TYPES)
-        triples = (q.triple for q in self.server.store.db.quads_for_pattern(None, None, None, name))
+        triples = (q.triple for q in db.quads_for_pattern(None, None, None, name))
         return self._send(200, ox.serialize(triples, format=rdf_format), media)
 
     def _send(self, status: int, body: bytes, media: str = "text/plain") -> None:

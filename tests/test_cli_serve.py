@@ -197,3 +197,26 @@ def test_command_serves_until_stopped(study):
         process.terminate()
         process.wait(10)
         process.stderr.close()
+
+
+def test_it_answers_from_the_latest_load(tmp_path):
+    """A reload of one file (written in place) and a full load (a new folder swapped in) are both seen by the
+    running server, without a restart."""
+    store = str(tmp_path / "store")
+    load([EXAMPLES / "notes" / "s_1.md"], store=store)
+    server = serve(store=store, port=0)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        def sources():
+            return [row[0] for row in run_query("sources", endpoint=server.url).rows]
+
+        assert sources() == ["s1"]
+        load([EXAMPLES / "notes" / "s_2.md"], store=store)  # adds one graph, in place
+        assert sources() == ["s1", "s2"]
+        load([EXAMPLES / "notes"], store=store)  # replaces every graph: a new folder
+        assert sources() == ["s1", "s2", "s3"]
+    finally:
+        server.shutdown()
+        server.close()
+        thread.join(5)
