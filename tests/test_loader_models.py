@@ -312,6 +312,32 @@ def test_one_liner_fast_path_gives_what_ast_parse_gives():
     assert [split_one_liners(case) for case in inside] == [None] * len(inside)
 
 
+def test_one_liner_fast_path_leaves_what_python_reads_otherwise_to_ast_parse():
+    """A lone \\r ends a line for Python, NUL and lone surrogates stop the parse, __debug__ cannot be assigned:
+    such lines are no one-liners, so the text parses (or fails) as ast.parse has it."""
+    from gtkg.loaders.python_source import split_one_liners, split_statements
+
+    for line in ['x = CClass(p, "a\rb")', "x = CClass(p)  # c\ry = CClass(q)", "x = CClass(p)  # \x00",
+                 'add_decision_option_link(d, o, "\ud800")', "__debug__ = CClass(p)"]:
+        assert split_one_liners(line + "\n") is None
+        text = line + "\n" + "y = 1\n" * 5000  # long enough for the fast path
+        statements, unreadable = split_statements(text)
+        try:
+            expected = ast.parse(text).body
+        except (SyntaxError, ValueError):
+            assert unreadable and unreadable[0].line == 1
+        else:
+            assert [ast.dump(n) for n in statements] == [ast.dump(n) for n in expected]
+
+
+def test_each_line_is_counted_once_and_the_text_is_deterministic():
+    from gtkg.loading import LoadSummary, _counted
+
+    summary = LoadSummary()
+    assert list(_counted([("g", ["b", "a", "b"]), ("h", ["c"])], summary)) == [("g", "b\na\n"), ("h", "c\n")]
+    assert (summary.triples, summary.graphs) == (3, ["g", "h"])
+
+
 def test_a_load_leaves_no_reference_cycles():
     """The cyclic collector is paused during a load, so a reference cycle would keep syntax trees alive."""
     gc.collect()

@@ -22,13 +22,15 @@ MAX_LOOKAHEAD = 20  # errors located by parsing the whole rest of the text; late
 # One-line declarations and option links are most of a big model file. ast.parse costs tens of microseconds a
 # line; building their few nodes directly costs a fraction of that. Only for unindented texts this long:
 FAST_PATH_MIN = 20_000
-_STRING = r"""(?P<{0}q>["'])(?P<{0}>[^"'\\\n]*)(?P={0}q)"""
-KEYWORDS = frozenset(keyword.kwlist)
+# Inside a string or comment, characters that end a line or a parse for Python (\r, NUL) or that it cannot
+# encode (lone surrogates) never pass: such lines go to ast.parse, which splits or rejects them.
+_STRING = r"""(?P<{0}q>["'])(?P<{0}>[^"'\\\n\r\x00\ud800-\udfff]*)(?P={0}q)"""
+KEYWORDS = frozenset(keyword.kwlist) | {"__debug__"}  # no plain Name node (True, None, ...) or not assignable
 LOAD, STORE = ast.Load(), ast.Store()  # ast.parse shares one instance of each, too
 ONE_LINER = re.compile(
     r"(?:(?P<var>[A-Za-z_]\w*) = CClass\((?P<meta>[A-Za-z_]\w*)(?:, " + _STRING.format("label") + r")?\)"
     r"|add_decision_option_link\((?P<decision>[A-Za-z_]\w*), (?P<option>[A-Za-z_]\w*), "
-    + _STRING.format("name") + r"\))[ \t]*(?:#.*)?$",
+    + _STRING.format("name") + r"\))[ \t]*(?:#[^\r\x00\ud800-\udfff]*)?$",
     re.ASCII)  # other names go to ast.parse, which normalizes them (NFKC) as Python does
 
 
