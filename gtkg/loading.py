@@ -157,10 +157,13 @@ def _counted(emitted, summary: LoadSummary):
     """(graph, N-Quads text) per emitted graph, each line once, counting triples and graphs as they pass."""
     graphs = set()
     for graph, quads in emitted:
-        unique = dict.fromkeys(quads)
-        summary.triples += len(unique)
+        count = len(set(quads))  # a set is twice as fast as an ordered dict, and most graphs repeat no line
+        if count < len(quads):
+            quads = list(dict.fromkeys(quads))  # the first of each line, in order: the text stays deterministic
+        summary.triples += count
         graphs.add(graph)
-        yield graph, "\n".join(unique) + "\n"
+        # the final newline joined in: appending it to the text would copy the whole text once more
+        yield graph, "\n".join([*quads, ""]) if quads else "\n"
     summary.graphs = sorted(graphs)
 
 
