@@ -61,13 +61,22 @@ class Env:
         for node in statements:
             if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
                 var, value = node.targets[0].id, node.value
-                if isinstance(value, ast.Call) and callee(value) == "CClass":
-                    if value.args and isinstance(value.args[0], ast.Name):
-                        self.metaclasses.setdefault(var, vocab(value.args[0].id))
+                if _is_cclass(value):
+                    self.declared(var, value)
                 elif _plain_data(value):
                     self.fallback[var] = value
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1 and \
+                    _declares_in_parallel(node.targets[0], node.value):
+                for target, value in zip(node.targets[0].elts, node.value.elts, strict=True):
+                    if _is_cclass(value):
+                        self.declared(target.id, value)
             elif isinstance(node, ast.FunctionDef):
                 self.functions[node.name] = _function_kind(node)
+
+    def declared(self, var: str, call: ast.Call) -> None:
+        """The metaclass of a declaration, known before the statements run (links may name it earlier)."""
+        if call.args and isinstance(call.args[0], ast.Name):
+            self.metaclasses.setdefault(var, vocab(call.args[0].id))
 
 
 def interpret_text(text: str, first_line: int = 1, env: Env | None = None) -> Fragment:
@@ -170,6 +179,8 @@ class _Reader(ValuesMixin, ApiMixin):
                      "ignored-statement")
 
     def assign(self, targets: list[ast.expr], value: ast.expr) -> None:
+        if len(targets) == 1 and _declares_in_parallel(targets[0], value):
+            return self.parallel(targets[0].elts, value.elts)
         names = [t.id for t in targets if isinstance(t, ast.Name)]
         called = callee(value) if isinstance(value, ast.Call) else None
         if names and called in METAMODEL_CALLS:
@@ -189,6 +200,15 @@ class _Reader(ValuesMixin, ApiMixin):
         result = self.value_of_assignment(value)
         for target in targets:
             self.bind(target, result)
+
+    def parallel(self, names: list[ast.Name], values: list[ast.expr]) -> None:
+        """`a, b = CClass(...), x`: Python computes the right side first, then binds each name in turn."""
+        computed = [None if _is_cclass(value) else self.value_of_assignment(value) for value in values]
+        for name, value, result in zip(names, values, computed, strict=True):
+            if _is_cclass(value):
+                self.declaration(name.id, value)
+            else:
+                self.bind_name(name.id, result)
 
     def value_of_assignment(self, value: ast.expr):
         """The value to bind; data gtkg does not compute (views, comprehensions) binds quietly as unknown."""
@@ -309,6 +329,17 @@ class _Reader(ValuesMixin, ApiMixin):
                 return [item.var for item in value if isinstance(item, Obj)]
             return [value.var] if isinstance(value, Obj) else [node.id]
         raise Unsupported("a listing of something other than variables")
+
+
+def _is_cclass(node: ast.expr) -> bool:
+    return isinstance(node, ast.Call) and callee(node) == "CClass"
+
+
+def _declares_in_parallel(target: ast.expr, value: ast.expr) -> bool:
+    """`a, b = CClass(...), CClass(...)`: names on the left, as many values on the right, a CClass among them."""
+    return isinstance(target, ast.Tuple | ast.List) and isinstance(value, ast.Tuple | ast.List) \
+        and len(target.elts) == len(value.elts) and all(isinstance(t, ast.Name) for t in target.elts) \
+        and any(_is_cclass(v) for v in value.elts) and not any(isinstance(v, ast.Starred) for v in value.elts)
 
 
 def _plain_data(node: ast.expr) -> bool:
