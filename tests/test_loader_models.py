@@ -368,3 +368,35 @@ def test_fuzzed_model_files_only_give_diagnostics(write):
         parsed = models.parse({file.name: file.read_bytes().decode("utf-8", "replace")})
         internal = [d for d in parsed.files[file.name].diagnostics if d.problem == "unreadable-statement"]
         assert not internal, (n, internal)
+
+
+def test_a_tuple_assignment_declares_each_element(write, store):
+    """`a, b = CClass(..), CClass(..)` creates two named elements when the model runs; both load, and links to
+    them resolve (found by running the model with CodeableModels)."""
+    load([write("m.py", "opt = CClass(practice, 'Opt')\n"
+                        "t1, t2 = CClass(force, 'T1'), CClass(force, 'T2')\n"
+                        "old = t1\n"
+                        "t1, other = CClass(force, 'T1 again'), old\n"
+                        "add_force_relations({opt: {t2: negative, other: positive}})\n")], store=store)
+    codes = rows(store, "SELECT ?var ?label WHERE { ?d gt:declares ?c ; gt:line ?line . ?c gt:variable ?var ; "
+                        "rdfs:label ?label }")
+    assert codes == {("opt", "Opt"), ("t1", "T1"), ("t2", "T2"), ("t1", "T1 again")}
+    impacts = rows(store, f"SELECT ?f ?i WHERE {{ ?l a gt:ForceImpact ; gt:force ?c ; gt:impact ?i "
+                          f"BIND({LOCAL.format('?c')} AS ?f) }}")
+    gt = "https://w3id.org/gtkg/ontology#"
+    assert impacts == {("t2", gt + "Negative"), ("t1", gt + "Positive")}  # `old` was the first t1
+    problems = rows(store, "SELECT ?p ?line WHERE { ?d gt:problem ?p ; gt:line ?line }")
+    assert problems == {("variable-assigned-twice", 4)}
+
+
+def test_links_of_a_redefined_source_are_not_duplicates(write, store):
+    """A source defined again is a new element when the model runs, so listing the same codes for it again does
+    not stop CodeableModels: only the redefinition is reported, not each code as a duplicate."""
+    load([write("m.py", "a = CClass(practice, 'A')\n"
+                        "s1 = CClass(source, 's1', values={'title': 'T'})\n"
+                        "add_links({s1: [a]}, role_name='contained_code')\n"
+                        "s1 = CClass(source, 's1', values={'title': 'T'})\n"
+                        "add_links({s1: [a]}, role_name='contained_code')\n"
+                        "add_links({s1: [a]}, role_name='contained_code')\n")], store=store)
+    problems = rows(store, "SELECT ?p ?line WHERE { ?d gt:problem ?p ; gt:line ?line }")
+    assert problems == {("source-defined-twice", 4), ("duplicate-containment", 6)}

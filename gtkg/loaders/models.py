@@ -121,7 +121,7 @@ def _find_defects(models: Models, env: Env) -> None:
             elif decl.metaclass == "reference":
                 models.references[decl.var] = decl.label or decl.var
     _redefinitions(env)
-    _duplicate_links(models)
+    _duplicate_links(models, env)
     _unlinked_lists(models, env)
 
 
@@ -145,17 +145,24 @@ def _redefinitions(env: Env) -> None:
                            "statements after this line use the new value", about=var)
 
 
-def _duplicate_links(models: Models) -> None:
-    """CodeableModels refuses to link one pair twice through one association: executing stops there."""
+def _duplicate_links(models: Models, env: Env) -> None:
+    """CodeableModels refuses to link one pair twice through one association: executing stops there. Unless a
+    variable of the pair was assigned again in between: then it names a new element, whose links are its own."""
+    order = {key: i for i, key in enumerate(models.files)}
+    assigned = defaultdict(list)  # variable -> where it was assigned, as (file in order, line)
+    for var, _, line, fragment, _ in env.assignments:
+        if isinstance(fragment, ModelFile):
+            assigned[var].append((order[fragment.key], line))
     seen: dict[tuple, tuple] = {}
     for key, fragment in models.files.items():
         for link in fragment.links:
             a = models.sources.get(link.a, link.a) if link.kind in ("contains", "cites") else link.a
-            pair = (link.kind, a, link.b)
-            if pair not in seen:
-                seen[pair] = (key, link.line)
+            pair, here = (link.kind, a, link.b), (order[key], link.line)
+            first = seen.get(pair)
+            if first is None or any(first[2] < at <= here for var in (link.a, link.b) for at in assigned[var]):
+                seen[pair] = (key, link.line, here)
                 continue
-            where = f"{seen[pair][0]}:{seen[pair][1]}"
+            where = f"{first[0]}:{first[1]}"
             if link.kind == "contains":
                 problem, message = "duplicate-containment", f"code {link.b} is listed twice for source {a}"
             else:
