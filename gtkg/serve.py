@@ -89,8 +89,8 @@ def _folder_version(path) -> tuple | None:
         return None
     try:
         with os.scandir(path) as entries:
-            files = sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in entries
-                           if not e.name.startswith(("LOG", "LOCK")))
+            files = sorted((e.name, stat.st_size, stat.st_mtime_ns) for e in entries
+                           if not e.name.startswith(("LOG", "LOCK")) for stat in (e.stat(),))
         return os.stat(path).st_ino, files
     except OSError:  # the folder is being swapped: keep what is open
         return None

@@ -400,3 +400,36 @@ def test_links_of_a_redefined_source_are_not_duplicates(write, store):
                         "add_links({s1: [a]}, role_name='contained_code')\n")], store=store)
     problems = rows(store, "SELECT ?p ?line WHERE { ?d gt:problem ?p ; gt:line ?line }")
     assert problems == {("source-defined-twice", 4), ("duplicate-containment", 6)}
+
+
+def test_a_loop_of_link_calls_over_a_known_list_runs_once_per_item(write, store):
+    """`for o in [a, b]: add_decision_option_link(d, o)` links both, as running the model does; so do nested
+    loops, list variables and a dict's keys. A loop that assigns, branches or iterates over what gtkg does not
+    know is still reported and loads nothing."""
+    load([write("m.py", "d = CClass(decision, 'D?')\n"
+                        "a = CClass(practice, 'A')\n"
+                        "b = CClass(pattern, 'B')\n"
+                        "f = CClass(force, 'F')\n"
+                        "for o in [a, b]:\n"
+                        "    add_decision_option_link(d, o, 'use it')\n"
+                        "targets = [b]\n"
+                        "for x in {a: 1}:\n"
+                        "    for t in targets:\n"
+                        "        x.add_links(t, role_name='to', stereotype_instances=uses)\n"
+                        "for o in [a, b]:\n"
+                        "    if o is a:\n"
+                        "        add_force_relations({o: {f: positive}})\n"
+                        "for o in sorted([a, b]):\n"
+                        "    add_force_relations({o: {f: negative}})\n"
+                        "for o in [a]:\n"
+                        "    link = add_decision_option_link(d, o)\n")], store=store)
+    options = rows(store, f"SELECT ?o ?name ?line WHERE {{ ?l a gt:DecisionOption ; gt:option ?c ; gt:line ?line "
+                          f"OPTIONAL {{ ?l gt:optionName ?name }} BIND({LOCAL.format('?c')} AS ?o) }}")
+    assert options == {("a", "use it", 6), ("b", "use it", 6)}
+    deps = rows(store, f"SELECT ?f ?t WHERE {{ ?l a gt:Dependency ; gt:from ?x ; gt:to ?y "
+                       f"BIND({LOCAL.format('?x')} AS ?f) BIND({LOCAL.format('?y')} AS ?t) }}")
+    assert deps == {("a", "b")}
+    assert rows(store, "SELECT ?l WHERE { ?l a gt:ForceImpact }") == set()
+    problems = rows(store, "SELECT ?p ?line WHERE { ?d gt:problem ?p ; gt:line ?line }")
+    assert problems == {("unsupported-statement", 11), ("unsupported-statement", 14),
+                        ("unsupported-statement", 16)}

@@ -30,6 +30,7 @@ from gtkg.loaders.pyvalues import (
     PyDict,
     Unknown,
     callee,
+    calls_in,
     creates,
     suspicious_call,
 )
@@ -37,6 +38,7 @@ from gtkg.loaders.records import INFO, WARNING, Declaration, Diagnostic, Fragmen
 
 # Names separated by commas or line breaks; words separated by spaces on one line are prose.
 IDENTIFIER_LIST = re.compile(r"^[\s,]*[A-Za-z_]\w*(?:[ \t]*(?:,|\n)[\s,]*[A-Za-z_]\w*)*[\s,]*$")
+UNROLL_LIMIT = 10_000  # iterations of one loop read statically; a longer loop is reported instead
 COMPOUND = {ast.For: "loop", ast.AsyncFor: "loop", ast.While: "loop", ast.If: "conditional block",
             ast.With: "with block", ast.AsyncWith: "with block", ast.Try: "try block",
             ast.ClassDef: "class definition"}
@@ -170,6 +172,8 @@ class _Reader(ValuesMixin, ApiMixin):
 
     def compound(self, node: ast.stmt, what: str) -> None:
         if creates(node, self.env.functions):
+            if self.unrolled(node):
+                return
             raise Unsupported(f"a {what} that creates codes or links cannot be resolved statically; write its "
                               "statements out one by one")
         call = suspicious_call(node, self.env.names, self.env.functions)
@@ -177,6 +181,32 @@ class _Reader(ValuesMixin, ApiMixin):
             raise Unsupported(f"a {what} calling {call}() is not a CodeableModels statement; it was not run")
         self.problem(f"{what} ignored: it only adjusts existing elements (e.g. metaclasses)", INFO,
                      "ignored-statement")
+
+    def unrolled(self, node: ast.stmt) -> bool:
+        """Run a loop as Python would when that is known statically: a `for` over a list (written out or a list
+        variable) or a dict's keys, whose body only calls CodeableModels to link elements, once per item with
+        the loop variable bound to it. Loops that declare elements, assign, branch or iterate over anything
+        else stay unsupported."""
+        if not (type(node) is ast.For and isinstance(node.target, ast.Name) and not node.orelse
+                and _only_calls(node.body) and not any(callee(call) == "CClass" for call in calls_in(node))
+                and suspicious_call(node, self.env.names, self.env.functions) is None):
+            return False
+        try:
+            items = self.value(node.iter)
+        except Unsupported:
+            return False
+        if isinstance(items, PyDict):
+            items = [key for key, _, _ in items.items()]
+        if not isinstance(items, list) or len(items) > UNROLL_LIMIT:
+            return False
+        outer = self.line
+        for item in items:
+            self.env.names[node.target.id] = item  # as Python binds it: no assignment of its own to report
+            for statement in node.body:
+                self.line = statement.lineno
+                self.statement(statement)
+        self.line = outer
+        return True
 
     def assign(self, targets: list[ast.expr], value: ast.expr) -> None:
         if len(targets) == 1 and _declares_in_parallel(targets[0], value):
@@ -329,6 +359,13 @@ class _Reader(ValuesMixin, ApiMixin):
                 return [item.var for item in value if isinstance(item, Obj)]
             return [value.var] if isinstance(value, Obj) else [node.id]
         raise Unsupported("a listing of something other than variables")
+
+
+def _only_calls(body: list[ast.stmt]) -> bool:
+    """A loop body of calls only (and loops of calls): nothing assigned, nothing skipped or branched."""
+    return all(type(statement) is ast.Expr and isinstance(statement.value, ast.Call) or type(statement) is ast.Pass
+               or type(statement) is ast.For and isinstance(statement.target, ast.Name) and not statement.orelse
+               and _only_calls(statement.body) for statement in body)
 
 
 def _is_cclass(node: ast.expr) -> bool:
