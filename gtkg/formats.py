@@ -17,6 +17,7 @@ cost & s1, s2 \\\\
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 
 FORMATS = ("table", "csv", "tsv", "json", "markdown", "latex")
@@ -99,18 +100,23 @@ def _markdown(table: Table) -> str:
     return "\n".join(out) + "\n"
 
 
+_LIGATURE_DASH = re.compile(r"-(?=-)")  # a hyphen followed by another
 LATEX_SPECIALS = str.maketrans({
     "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
     "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "\n": " "})
 
 
 def latex_escape(text: str) -> str:
-    r"""TeX's special characters escaped, line breaks as spaces.
+    r"""TeX's special characters escaped, line breaks as spaces, and hyphens kept apart: TeX sets `--` as an
+    en dash, and the very negative impact is written `(--)`.
 
     >>> latex_escape("50% of C#_{x}")
     '50\\% of C\\#\\_\\{x\\}'
+    >>> latex_escape("Cost (--), A---B, Time-to-Market")
+    'Cost (-{}-), A-{}-{}-B, Time-to-Market'
     """
-    return text.translate(LATEX_SPECIALS)
+    text = text.translate(LATEX_SPECIALS)
+    return _LIGATURE_DASH.sub("-{}", text) if "--" in text else text
 
 
 def _latex(table: Table) -> str:
