@@ -61,17 +61,17 @@ class Env:
     def prepare(self, statements: list[ast.stmt]) -> None:
         """Look ahead: metaclasses of declarations, functions, and data assignments (for forward references)."""
         for node in statements:
-            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                var, value = node.targets[0].id, node.value
-                if _is_cclass(value):
-                    self.declared(var, value)
-                elif _plain_data(value):
-                    self.fallback[var] = value
-            elif isinstance(node, ast.Assign) and len(node.targets) == 1 and \
-                    _declares_in_parallel(node.targets[0], node.value):
-                for target, value in zip(node.targets[0].elts, node.value.elts, strict=True):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target, value = node.targets[0], node.value
+                if isinstance(target, ast.Name):
                     if _is_cclass(value):
                         self.declared(target.id, value)
+                    elif _plain_data(value):
+                        self.fallback[target.id] = value
+                elif _declares_in_parallel(target, value):
+                    for name, part in zip(target.elts, value.elts, strict=True):
+                        if _is_cclass(part):
+                            self.declared(name.id, part)
             elif isinstance(node, ast.FunctionDef):
                 self.functions[node.name] = _function_kind(node)
 
@@ -187,8 +187,7 @@ class _Reader(ValuesMixin, ApiMixin):
         variable) or a dict's keys, whose body only calls CodeableModels to link elements, once per item with
         the loop variable bound to it. Loops that declare elements, assign, branch or iterate over anything
         else stay unsupported."""
-        if not (type(node) is ast.For and isinstance(node.target, ast.Name) and not node.orelse
-                and _only_calls(node.body) and not any(callee(call) == "CClass" for call in calls_in(node))
+        if not (_loop_of_calls(node) and not any(callee(call) == "CClass" for call in calls_in(node))
                 and suspicious_call(node, self.env.names, self.env.functions) is None):
             return False
         try:
@@ -200,12 +199,14 @@ class _Reader(ValuesMixin, ApiMixin):
         if not isinstance(items, list) or len(items) > UNROLL_LIMIT:
             return False
         outer = self.line
-        for item in items:
-            self.env.names[node.target.id] = item  # as Python binds it: no assignment of its own to report
-            for statement in node.body:
-                self.line = statement.lineno
-                self.statement(statement)
-        self.line = outer
+        try:
+            for item in items:
+                self.env.names[node.target.id] = item  # as Python binds it: no assignment of its own to report
+                for statement in node.body:
+                    self.line = statement.lineno
+                    self.statement(statement)
+        finally:
+            self.line = outer
         return True
 
     def assign(self, targets: list[ast.expr], value: ast.expr) -> None:
@@ -361,11 +362,11 @@ class _Reader(ValuesMixin, ApiMixin):
         raise Unsupported("a listing of something other than variables")
 
 
-def _only_calls(body: list[ast.stmt]) -> bool:
-    """A loop body of calls only (and loops of calls): nothing assigned, nothing skipped or branched."""
-    return all(type(statement) is ast.Expr and isinstance(statement.value, ast.Call) or type(statement) is ast.Pass
-               or type(statement) is ast.For and isinstance(statement.target, ast.Name) and not statement.orelse
-               and _only_calls(statement.body) for statement in body)
+def _loop_of_calls(node: ast.stmt) -> bool:
+    """`for name in ...:` over calls only (and such loops): nothing assigned, nothing skipped or branched."""
+    return type(node) is ast.For and isinstance(node.target, ast.Name) and not node.orelse and all(
+        type(statement) is ast.Expr and isinstance(statement.value, ast.Call) or type(statement) is ast.Pass
+        or _loop_of_calls(statement) for statement in node.body)
 
 
 def _is_cclass(node: ast.expr) -> bool:

@@ -159,7 +159,7 @@ def _duplicate_links(models: Models, env: Env) -> None:
             a = models.sources.get(link.a, link.a) if link.kind in ("contains", "cites") else link.a
             pair, here = (link.kind, a, link.b), (order[key], link.line)
             first = seen.get(pair)
-            if first is None or any(first[2] < at <= here for var in (link.a, link.b) for at in assigned[var]):
+            if first is None or any(first[2] < at <= here for var in (link.a, link.b) for at in assigned.get(var, ())):
                 seen[pair] = (key, link.line, here)
                 continue
             where = f"{first[0]}:{first[1]}"
