@@ -141,7 +141,7 @@ def load(paths, *, store=None, endpoint: str | None = None, study: str = DEFAULT
     files = collect_files(paths)
     target = open_store(store, endpoint=endpoint)
     try:
-        if getattr(target, "rebuilds", lambda graphs: False)(planned_graphs(files, study=study, base=base)):
+        if target.rebuilds(planned_graphs(files, study=study, base=base)):
             summary = LoadSummary(files=len(files))
             emitted = emit_graphs(files, summary, study=study, base=base, progress=progress)
             target.rebuild(text for _, text in _counted(emitted, summary))

@@ -51,6 +51,10 @@ class RemoteStore:
             self._graphs = {g for (g,) in table.rows if not g.startswith(TEMPORARY)}
         return set(self._graphs)
 
+    def rebuilds(self, graphs: set[str]) -> bool:
+        """Never: an endpoint is written graph by graph (see replace_graphs), not rebuilt in one bulk load."""
+        return False
+
     def replace_graphs(self, graphs: dict[str, str], progress: Callable | None = None) -> None:
         """Replace each named graph by its N-Quads text, all or nothing.
 
