@@ -63,7 +63,7 @@ def _canonical(graphs: dict) -> dict:
     for quad in dataset:
         name = None if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name.value
         by_graph.setdefault(name, []).append(quad.triple)
-    return {graph: ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) for graph, triples in by_graph.items()}
+    return {graph: ntriples(triples) for graph, triples in by_graph.items()}
 
 
 def ntriples(triples) -> bytes:
