@@ -187,7 +187,7 @@ class _Reader(ValuesMixin, ApiMixin):
         variable) or a dict's keys, whose body only calls CodeableModels to link elements, once per item with
         the loop variable bound to it. Loops that declare elements, assign, branch or iterate over anything
         else stay unsupported."""
-        if not (_loop_of_calls(node) and not any(callee(call) == "CClass" for call in calls_in(node))
+        if not (_loop_of_calls(node) and not any(_is_cclass(call) for call in calls_in(node))
                 and suspicious_call(node, self.env.names, self.env.functions) is None):
             return False
         try:
