@@ -6,6 +6,8 @@ sent), so the same content gives the same Table and the same bytes wherever it i
 
 import pyoxigraph as ox
 
+from gtkg.ontology import XSD
+
 FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
     "ntriples": ox.RdfFormat.N_TRIPLES,
@@ -75,8 +77,7 @@ def _boolean(text: str) -> bool:
     return text in ("true", "1")
 
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_CONVERTERS = {ox.NamedNode(_XSD + name): convert for names, convert in (
+_CONVERTERS = {ox.NamedNode(XSD[name]): convert for names, convert in (
     (("integer", "int", "long", "nonNegativeInteger"), int),
     (("boolean",), _boolean),
     (("decimal", "double", "float"), float),
