@@ -12,7 +12,7 @@ from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from gtkg.errors import ShapeError
 from gtkg.shapes.compiler import TARGETS, deactivated
 from gtkg.shapes.engine import Result
-from gtkg.shapes.terms import SH, to_rdflib
+from gtkg.shapes.terms import SH, rdflib_graph
 
 PATH_KEYS = (SH.path, SH.inversePath, SH.alternativePath, SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath,
              RDF.first, RDF.rest)
@@ -73,11 +73,7 @@ def data_for(db: ox.Store, shapes: Graph) -> Graph:
 
 
 def _copy(db: ox.Store, query: str) -> Graph:
-    data = Graph()
-    add = data.add
-    for s, p, o in db.query(query, use_default_graph_as_union=True):
-        add((to_rdflib(s), to_rdflib(p), to_rdflib(o)))
-    return data
+    return rdflib_graph(db.query(query, use_default_graph_as_union=True))
 
 
 def _result(report: Graph, node) -> Result:

@@ -3,7 +3,7 @@
 from urllib.parse import unquote
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 
 from gtkg import ontology
 from gtkg.errors import ShapeError
@@ -31,6 +31,15 @@ def to_rdflib(term):
         return Literal(term.value, lang=term.language)
     datatype = term.datatype.value
     return Literal(term.value) if datatype == XSD_STRING else Literal(term.value, datatype=URIRef(datatype))
+
+
+def rdflib_graph(triples) -> Graph:
+    """pyoxigraph triples (or (subject, predicate, object) solutions) as an in-memory rdflib graph."""
+    graph = Graph()
+    add = graph.add
+    for s, p, o in triples:
+        add((to_rdflib(s), to_rdflib(p), to_rdflib(o)))
+    return graph
 
 
 def to_oxigraph(term):
