@@ -27,6 +27,10 @@ class QueryError(GtkgError):
     """A stored or ad-hoc query is unknown or malformed."""
 
 
+class QueryTimeoutError(QueryError):
+    """A query ran longer than its time limit (or returned more rows than its limit)."""
+
+
 class ParameterError(QueryError):
     """A query parameter is missing, unknown or of the wrong type."""
 

@@ -136,7 +136,7 @@ def _as_graph_blocks(graphs: dict[str, str]) -> str:
     blocks = []
     for graph, nquads in graphs.items():
         suffix = f" <{graph}> ."
-        triples = [line[: -len(suffix)] + " ." for line in nquads.splitlines() if line]
+        triples = [line[: -len(suffix)] + " ." for line in nquads.split("\n") if line]
         blocks.append(f"GRAPH <{graph}> {{\n" + "\n".join(triples) + "\n}\n")
     return "".join(blocks)
 

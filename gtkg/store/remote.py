@@ -12,7 +12,6 @@ documents, so a blank node must not be shared across batches (gtkg's loaders wri
 """
 
 import base64
-import re
 import time
 import urllib.parse
 import urllib.request
@@ -22,16 +21,14 @@ from http import HTTPStatus
 
 import pyoxigraph as ox
 
-from gtkg.errors import EndpointError, QueryError, StoreError
+from gtkg.errors import EndpointError, StoreError
 from gtkg.store.endpoint import Endpoint, config_path
 from gtkg.store.results import as_value, ntriples, serialize
+from gtkg.store.sparql_text import query_form
 
 TEMPORARY = "urn:gtkg:tmp:"  # graphs being uploaded; never part of what gtkg reads
 BATCH_TRIPLES = 50_000
 TRANSIENT_STATUS = {502, 503, 504}
-_TOKENS = re.compile(r"""<[^<>"{}|^`\\\s]*>|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|#[^\n]*""")
-_FORM = re.compile(r"\s*(?:(?:PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*(SELECT|CONSTRUCT|ASK|DESCRIBE)\b",
-                   re.IGNORECASE)
 
 
 class RemoteStore:
@@ -230,20 +227,6 @@ class RemoteStore:
             attempt += 1
 
 
-def query_form(text: str) -> str:
-    r"""SELECT, ASK, CONSTRUCT or DESCRIBE: the first keyword after comments and the prologue.
-
-    >>> query_form("#+ summary: what loads\nPREFIX gt: <https://w3id.org/gtkg/ontology#> # a comment\nask {}")
-    'ASK'
-    """
-    code = _TOKENS.sub(lambda m: " " if m.group(0).startswith("#") else m.group(0), text)
-    match = _FORM.match(code)
-    if match is None:
-        raise QueryError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE after the prefixes "
-                         "(gtkg changes the graph only through 'gtkg load')")
-    return match.group(1).upper()
-
-
 def _parsed(url: str, media: str, parse: Callable):
     try:
         return parse()
@@ -260,7 +243,7 @@ def _as_ntriples(graph: str, nquads: str) -> list[str]:
     """The lines of a graph's N-Quads without the graph name (every line must name `graph`)."""
     suffix = f" <{graph}> ."
     lines = []
-    for line in nquads.splitlines():
+    for line in nquads.split("\n"):
         if not line.strip() or line.startswith("#"):
             continue
         if not line.endswith(suffix):
