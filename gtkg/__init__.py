@@ -8,6 +8,7 @@ hides a function of the package.
 _API = {
     "load": "gtkg.loading",
     "LoadSummary": "gtkg.loading",
+    "remove": "gtkg.loading",
     "export": "gtkg.exporting",
     "sparql": "gtkg.exporting",
     "run_query": "gtkg.queries",

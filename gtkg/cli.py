@@ -106,12 +106,15 @@ def cli(debug):
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--study", default="study", show_default=True, help="Name of the study (part of every IRI).")
 @click.option("--base", default=None, metavar="IRI", help="Base IRI of the study's data.")
+@click.option("--replace", is_flag=True,
+              help="Let a file replace the graph that a file of the same name at another path was loaded into.")
 @store_options
 @handle_errors
-def load(paths, study, base, store, endpoint):
+def load(paths, study, base, replace, store, endpoint):
     """Load field notes (.md), model files (.py) or RDF files into the store.
 
-    Each file replaces its own named graph; folders are read recursively. Nothing is executed.
+    Each file replaces its own named graph; folders are read recursively, and a folder loaded again is
+    mirrored: graphs of files that are gone from it are removed. Nothing is executed.
 
     Example: gtkg load notes/ models/sources_and_codes_model.py
     """
@@ -120,10 +123,44 @@ def load(paths, study, base, store, endpoint):
 
     with _progress_bar() as progress:
         summary = load_files(paths, store=store, endpoint=endpoint, study=study, base=base or DEFAULT_BASE,
-                             progress=progress)
-    click.echo(f"Loaded {summary.files} files: {summary.sources} sources, {summary.codes} codes, "
+                             replace=replace, progress=progress)
+    _echo_loaded(summary)
+
+
+def _echo_loaded(summary) -> None:
+    click.echo(f"Loaded {_plural(summary.files, 'file')}: {summary.sources} sources, {summary.codes} codes, "
                f"{summary.excerpts} excerpts, {summary.triples} triples, {summary.diagnostics} diagnostics"
                + (" (see 'gtkg diagnostics')" if summary.diagnostics else ""), err=True)
+    if summary.removed:
+        click.echo(f"Removed {_plural(len(summary.removed), 'graph')} of files gone from the folders loaded: "
+                   + ", ".join(summary.removed), err=True)
+    if summary.skipped:
+        click.echo("Skipped " + "; ".join(f"{len(paths)} {why}" for why, paths in sorted(summary.skipped.items())),
+                   err=True)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+@cli.command()
+@click.argument("targets", nargs=-1, required=True)
+@click.option("--study", default="study", show_default=True, help="Name of the study (part of every IRI).")
+@click.option("--base", default=None, metavar="IRI", help="Base IRI of the study's data.")
+@store_options
+@handle_errors
+def remove(targets, study, base, store, endpoint):
+    """Remove the graphs of loaded files: give files or folders you loaded (they may be gone by now), file
+    names, or graph IRIs.
+
+    Example: gtkg remove notes/s_3.md
+    """
+    from gtkg.loading import remove as remove_graphs
+    from gtkg.terms import DEFAULT_BASE
+
+    summary = remove_graphs(targets, store=store, endpoint=endpoint, study=study, base=base or DEFAULT_BASE)
+    click.echo(f"Removed {_plural(len(summary.graphs), 'graph')}: " + ", ".join(summary.files or summary.graphs),
+               err=True)
 
 
 class _progress_bar:

@@ -1,6 +1,7 @@
 """`load()`: files and folders -> one named graph per file in the store, all or nothing."""
 
 import hashlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,6 +11,7 @@ from gtkg.loaders import models, notes, rdf
 from gtkg.loaders.emit import FileEmitter
 from gtkg.loaders.records import Diagnostic
 from gtkg.store import open_store
+from gtkg.store.folder import MARKER as STORE_MARKER
 from gtkg.terms import DEFAULT_BASE, DEFAULT_STUDY, Minter
 
 ONTOLOGY_GRAPH = "https://w3id.org/gtkg/ontology"
@@ -21,6 +23,10 @@ class InputFile:
     path: Path
     key: str  # the file name: names its graph within the study
     format: str
+    origin: str = ""  # the file's real absolute path, recorded in the store beside its graph
+
+    def __post_init__(self):
+        self.origin = self.origin or os.path.realpath(self.path)
 
 
 @dataclass
@@ -32,6 +38,15 @@ class LoadSummary:
     triples: int = 0
     diagnostics: int = 0
     graphs: list = field(default_factory=list)
+    removed: list = field(default_factory=list)  # input files whose graphs a folder load removed (they are gone)
+    skipped: dict = field(default_factory=dict)  # why -> paths not loaded (other kinds of file, unreadable folders)
+
+
+@dataclass
+class Collected:
+    files: list
+    skipped: dict = field(default_factory=dict)  # why -> paths
+    unreadable: list = field(default_factory=list)  # folders that could not be listed
 
 
 def collect_files(paths) -> list[InputFile]:
@@ -40,30 +55,56 @@ def collect_files(paths) -> list[InputFile]:
     A file's graph is named by its file name within the study, so `gtkg load notes/s_5.md` replaces
     the graph that `gtkg load notes/` wrote for that file.
     """
-    found = []
+    return collect(paths).files
+
+
+def collect(paths) -> Collected:
+    """The input files under `paths`, with what was skipped and why (hidden files and folders, files of
+    other kinds, folders that cannot be listed, gtkg's own store folders)."""
+    collected = Collected([])
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                parts = child.relative_to(path).parts
-                if child.is_file() and child.suffix.lower() in FORMATS and not any(
-                        p.startswith((".", "__")) for p in parts):
-                    found.append(InputFile(child, child.name, FORMATS[child.suffix.lower()]))
+            _walk(path, collected)
         elif path.is_file():
             if path.suffix.lower() not in FORMATS:
                 raise InputError(f"{path}: unknown kind of file; gtkg loads field notes (.md), model files (.py) "
                                  f"and RDF ({', '.join(sorted(rdf.EXTENSIONS))})")
-            found.append(InputFile(path, path.name, FORMATS[path.suffix.lower()]))
+            collected.files.append(InputFile(path, _key(path), FORMATS[path.suffix.lower()]))
         else:
             raise InputError(f"{path}: no such file or folder")
-    by_key: dict[str, Path] = {}
-    for f in found:
-        if f.key in by_key and by_key[f.key].resolve() != f.path.resolve():
-            raise InputError(f"{by_key[f.key]} and {f.path} have the same file name, and a file's name names its "
-                             "graph within a study; rename one, or load them as separate studies (--study)")
-        by_key[f.key] = f.path
-    unique = {f.path.resolve(): f for f in found}
-    return list(unique.values())
+    by_key: dict[str, InputFile] = {}
+    for f in collected.files:
+        if f.key in by_key and by_key[f.key].origin != f.origin:
+            raise InputError(f"{by_key[f.key].path} and {f.path} have the same file name, and a file's name names "
+                             "its graph within a study; rename one, or load them as separate studies (--study)")
+        by_key[f.key] = f
+    collected.files = list({f.origin: f for f in collected.files}.values())
+    return collected
+
+
+def _walk(folder: Path, collected: Collected) -> None:
+    def unreadable(error: OSError) -> None:
+        collected.unreadable.append(Path(error.filename))
+        collected.skipped.setdefault(f"unreadable folder ({error.strerror})", []).append(error.filename)
+
+    for root, folders, names in os.walk(folder, onerror=unreadable):
+        folders[:] = sorted(d for d in folders if not d.startswith((".", "__"))
+                            and not (Path(root, d) / STORE_MARKER).exists())
+        for name in sorted(names):
+            path = Path(root, name)
+            suffix = path.suffix.lower()
+            if name.startswith((".", "__")):
+                continue
+            if suffix not in FORMATS:
+                collected.skipped.setdefault(suffix or "no extension", []).append(str(path))
+            elif path.is_file():
+                collected.files.append(InputFile(path, _key(path), FORMATS[suffix]))
+
+
+def _key(path: Path) -> str:
+    """The file's name, as text even when the name is not valid UTF-8."""
+    return path.name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def build_graphs(files: list[InputFile], *, study: str = DEFAULT_STUDY, base: str = DEFAULT_BASE,
@@ -84,11 +125,11 @@ def emit_graphs(files: list[InputFile], summary: LoadSummary, *, study: str = DE
     since names resolve across them."""
     with models.cyclic_gc_paused():
         minter = Minter(base, study)
-        model_bytes = {f.key: f.path.read_bytes() for f in files if f.format == "model"}
+        model_bytes = {f.key: _read(f) for f in files if f.format == "model"}
         parsed_models = models.parse({key: notes.decode(raw)[0] for key, raw in model_bytes.items()})
         codes, sources = set(), set()
         for done, f in enumerate(files, 1):
-            raw = model_bytes.pop(f.key) if f.format == "model" else f.path.read_bytes()
+            raw = model_bytes.pop(f.key) if f.format == "model" else _read(f)
             if f.format == "rdf":
                 yield from rdf.read(f.path, raw, minter.file(f.key)).items()
             else:
@@ -129,28 +170,110 @@ def _emit_file(f: InputFile, data: bytes, out: FileEmitter, parsed_models) -> di
     return notes.emit(parsed, out)
 
 
+def _read(f: InputFile) -> bytes:
+    try:
+        return f.path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {f.path}: {exc.strerror or exc}; fix its permissions or move it out of "
+                         "the folders you load") from exc
+
+
 def load(paths, *, store=None, endpoint: str | None = None, study: str = DEFAULT_STUDY,
-         base: str = DEFAULT_BASE, progress: Callable | None = None) -> LoadSummary:
+         base: str = DEFAULT_BASE, replace: bool = False, progress: Callable | None = None) -> LoadSummary:
     """Load field notes, model files and RDF files into the store, replacing each file's graph.
 
-    All or nothing: a failed load leaves the store as it was. When the load replaces every graph of an
-    embedded store, the files stream one by one into a bulk load of a new store that is swapped in at the
-    end (fast, and memory stays flat); otherwise every file is read first and the graphs are written in
-    one transaction.
+    All or nothing: a failed load leaves the store as it was. A folder is mirrored: the graphs of files
+    that an earlier load read from under it and that are gone now are removed (`summary.removed`). A file
+    whose graph was loaded from another path (a moved file, or another study's file of the same name) is
+    refused unless `replace` is true. When the load replaces every graph of an embedded store, the files
+    stream one by one into a bulk load of a new store that is swapped in at the end (fast, and memory stays
+    flat); otherwise every file is read first and the graphs are written in one transaction.
     """
-    files = collect_files(paths)
-    target = open_store(store, endpoint=endpoint)
+    found = collect(paths)
+    target = open_store(store, endpoint=endpoint, inputs=paths)
     try:
-        if target.rebuilds(planned_graphs(files, study=study, base=base)):
-            summary = LoadSummary(files=len(files))
-            emitted = emit_graphs(files, summary, study=study, base=base, progress=progress)
-            target.rebuild(text for _, text in _counted(emitted, summary))
+        minter = Minter(base, study)
+        planned = {minter.file(f.key): f for f in found.files}
+        recorded = target.files()
+        if not replace:
+            _refuse_replacing(planned, recorded, study)
+        gone = _gone(paths, found, planned, recorded)
+        files = {graph: f.origin for graph, f in planned.items()} | dict.fromkeys(gone)
+        if target.rebuilds(set(planned) | set(gone) | {ONTOLOGY_GRAPH}):
+            summary = LoadSummary(files=len(found.files))
+            emitted = emit_graphs(found.files, summary, study=study, base=base, progress=progress)
+            target.rebuild((text for _, text in _counted(emitted, summary)), files=files)
         else:
-            graphs, summary = build_graphs(files, study=study, base=base, progress=progress)
-            target.replace_graphs(graphs)
+            graphs, summary = build_graphs(found.files, study=study, base=base, progress=progress)
+            target.replace_graphs({**graphs, **dict.fromkeys(gone, "")}, files=files)
     finally:
         target.close()
+    summary.removed = sorted(recorded[graph] for graph in gone)
+    summary.skipped = found.skipped
     return summary
+
+
+def _refuse_replacing(planned: dict, recorded: dict, study: str) -> None:
+    for graph, f in planned.items():
+        earlier = recorded.get(graph)
+        if earlier and earlier != f.origin:
+            raise InputError(f"{f.path} would replace the graph loaded from {earlier} (both are {f.key!r} in study "
+                             f"{study!r}); if the file moved, add --replace; if it belongs to another study, load "
+                             "it with --study NAME")
+
+
+def _gone(paths, found: Collected, planned: dict, recorded: dict) -> list[str]:
+    """Graphs loaded earlier from files under a folder given now, whose files this load no longer finds there
+    (files under a folder that could not be listed are kept)."""
+    folders = [Path(os.path.realpath(p)) for p in paths if Path(p).is_dir()]
+    kept = [Path(os.path.realpath(p)) for p in found.unreadable]
+    gone = []
+    for graph, origin in recorded.items():
+        where = Path(origin)
+        if graph in planned or not any(folder in where.parents for folder in folders):
+            continue
+        if not any(folder == where or folder in where.parents for folder in kept):
+            gone.append(graph)
+    return sorted(gone)
+
+
+@dataclass
+class RemoveSummary:
+    graphs: list = field(default_factory=list)  # the graphs removed
+    files: list = field(default_factory=list)  # the input files they were loaded from, where recorded
+
+
+def remove(targets, *, store=None, endpoint: str | None = None, study: str = DEFAULT_STUDY,
+           base: str = DEFAULT_BASE) -> RemoveSummary:
+    """Remove from the store the graphs of input files: each target is a file or folder that was loaded (it
+    may be gone from the disk by now), a file name, or a graph IRI. Nothing is removed unless every target
+    names at least one graph."""
+    target = open_store(store, endpoint=endpoint)
+    try:
+        graphs, recorded = target.graphs(), target.files()
+        chosen: dict[str, None] = {}
+        for given in targets:
+            matches = _graphs_of(str(given), graphs, recorded, Minter(base, study))
+            if not matches:
+                raise InputError(f"nothing to remove for {given}: no graph of the store at {target.location} was "
+                                 "loaded from it; give a file or folder you loaded, a file name or a graph IRI")
+            chosen.update(dict.fromkeys(matches))
+        target.replace_graphs(dict.fromkeys(chosen, ""), files=dict.fromkeys(chosen))
+    finally:
+        target.close()
+    return RemoveSummary(sorted(chosen), sorted(recorded[g] for g in chosen if g in recorded))
+
+
+def _graphs_of(given: str, graphs: set, recorded: dict, minter: Minter) -> list[str]:
+    if given in graphs:
+        return [given]
+    where = Path(os.path.realpath(given))
+    loaded = [g for g, origin in recorded.items() if g in graphs and (Path(origin) == where or where in
+                                                                       Path(origin).parents)]
+    if loaded or Path(given).is_dir():
+        return sorted(loaded)
+    by_name = minter.file(Path(given).name)
+    return [by_name] if by_name in graphs else []
 
 
 def _counted(emitted, summary: LoadSummary):
@@ -167,4 +290,5 @@ def _counted(emitted, summary: LoadSummary):
     summary.graphs = sorted(graphs)
 
 
-__all__ = ["load", "LoadSummary", "collect_files", "build_graphs", "emit_graphs", "Diagnostic"]
+__all__ = ["load", "remove", "LoadSummary", "RemoveSummary", "collect_files", "build_graphs", "emit_graphs",
+           "Diagnostic"]

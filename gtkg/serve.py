@@ -11,7 +11,6 @@ endpoint always answers from the latest completed load (a load in progress is no
 """
 
 import ipaddress
-import os
 import threading
 import urllib.parse
 from collections.abc import Callable
@@ -45,7 +44,7 @@ class SparqlServer(ThreadingHTTPServer):
 
     def __init__(self, store, address: tuple[str, int], log: Callable[[str], None] | None = None):
         self.store, self.log = store, log
-        self._version = _folder_version(store.path)
+        self._version = store.folder.version()
         self._reopening = threading.Lock()
         super().__init__(address, Handler)
 
@@ -55,7 +54,7 @@ class SparqlServer(ThreadingHTTPServer):
         A read-only open is a snapshot, so a server that never reopened would answer from the store as it was
         when the server started. While a load swaps folders the open may fail: the old snapshot answers then.
         """
-        version = _folder_version(self.store.path)
+        version = self.store.folder.version()
         if version is not None and version != self._version:
             with self._reopening:
                 if version != self._version:
@@ -67,7 +66,7 @@ class SparqlServer(ThreadingHTTPServer):
         from gtkg.store import open_store
 
         try:
-            fresh = open_store(self.store.path, read_only=True)
+            fresh = open_store(self.store.location, read_only=True)
         except StoreError:
             return
         self.store, self._version = fresh, version  # requests still running keep the old snapshot until done
@@ -80,20 +79,6 @@ class SparqlServer(ThreadingHTTPServer):
     def close(self) -> None:
         self.server_close()
         self.store.close()
-
-
-def _folder_version(path) -> tuple | None:
-    """What changes when a load writes the store: the folder itself (a full load swaps it in) and the names,
-    sizes and times of its files (RocksDB writes a new log, manifest or table file for every write)."""
-    if path is None:
-        return None
-    try:
-        with os.scandir(path) as entries:
-            files = sorted((e.name, stat.st_size, stat.st_mtime_ns) for e in entries
-                           if not e.name.startswith(("LOG", "LOCK")) for stat in (e.stat(),))
-        return os.stat(path).st_ino, files
-    except OSError:  # the folder is being swapped: keep what is open
-        return None
 
 
 def serve(*, store=None, host: str = "127.0.0.1", port: int = 7878,

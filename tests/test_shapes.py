@@ -488,8 +488,10 @@ def test_remote_endpoint_gives_the_embedded_findings(backend, tmp_path):
 def test_store_without_the_ontology_graph_still_knows_the_class_hierarchy(tmp_path):
     import pyoxigraph as ox
 
+    from gtkg.store.folder import StoreFolder
+
     load([SHAPES / "broken-study.ttl"], store=tmp_path / "store")
-    db = ox.Store(str(tmp_path / "store"))
+    db = ox.Store(str(StoreFolder(tmp_path / "store").current()))
     db.update("DROP GRAPH <https://w3id.org/gtkg/ontology>")
     db.flush()
     del db

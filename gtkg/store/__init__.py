@@ -27,11 +27,12 @@ class Borrowed:
         pass
 
 
-def open_store(store=None, *, endpoint: str | None = None, read_only: bool = False, **remote_options):
+def open_store(store=None, *, endpoint: str | None = None, read_only: bool = False, inputs=(), **remote_options):
     """Open the embedded store (a folder, or ":memory:"), or, with `endpoint`, a remote SPARQL endpoint.
 
     `store` may also be a store object opened earlier: calls then share it (e.g. one in-memory store for
-    a whole build) and leave it open.
+    a whole build) and leave it open. A folder opened for writing must be gtkg's store, new or empty, and
+    none of `inputs` (see gtkg.store.folder).
     """
     if hasattr(store, "replace_graphs"):
         return Borrowed(store)
@@ -41,4 +42,4 @@ def open_store(store=None, *, endpoint: str | None = None, read_only: bool = Fal
         return RemoteStore(endpoint, **remote_options)
     from gtkg.store.embedded import EmbeddedStore
 
-    return EmbeddedStore(store_path(store), read_only=read_only)
+    return EmbeddedStore(store_path(store), read_only=read_only, inputs=inputs)

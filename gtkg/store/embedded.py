@@ -8,59 +8,82 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from gtkg.errors import StoreBusyError, StoreError
+from gtkg.store.folder import StoreFolder
 from gtkg.store.results import as_value, serialize
+from gtkg.store.sparql_text import names_dataset
 
 
 class EmbeddedStore:
-    """One study graph in a pyoxigraph folder; a single writer at a time, readers see a snapshot."""
+    """One study graph in a pyoxigraph folder; a single writer at a time, readers see a snapshot.
+
+    On disk the store is a folder marked as gtkg's (see gtkg.store.folder); `location` is that folder and
+    `path` the engine folder inside it that the store reads and writes.
+    """
 
     is_new = False  # opened for writing where there was no store yet
 
-    def __init__(self, path: str | Path, *, read_only: bool = False):
+    def __init__(self, path: str | Path, *, read_only: bool = False, inputs=()):
         self.location = str(path)
+        self.folder = None
         if self.location == ":memory:":  # a scratch store, e.g. for one build
             self.path = None
             self.db = ox.Store()
             return
-        self.path = Path(path)
+        self.folder = StoreFolder(path)
+        if read_only:
+            self.path = self.folder.current()
+            self.db = _open(self.path, read_only=True, store=self.folder.given)
+            return
+        self.folder.acquire(inputs)
+        data = (self.folder.marker() or {}).get("data")
+        self.is_new = data is None
+        self.path = None if data is None else self.folder.path / data
         try:
-            if read_only:
-                if not (self.path / "CURRENT").exists():
-                    raise StoreError(f"no gtkg store at {self.path}: run 'gtkg load PATH' first, or point "
-                                     "--store (or GTKG_STORE) at the folder you loaded into")
-                self.db = ox.Store.read_only(str(self.path))
-            else:
-                self.is_new = not (self.path / "CURRENT").exists()
-                self.path.mkdir(parents=True, exist_ok=True)
-                self.db = ox.Store(str(self.path))
-        except OSError as exc:
-            if "lock" in str(exc).lower():
-                raise StoreBusyError(f"store is busy: another gtkg process is writing to {self.path}; wait for "
-                                     "it to finish and try again") from exc
-            raise StoreError(f"cannot open the store at {self.path}: {exc}") from exc
+            self.db = None if data is None else _open(self.path, read_only=False, store=self.folder.given)
+        except BaseException:
+            self.folder.release()
+            raise
 
     def graphs(self) -> set[str]:
+        if self.db is None:
+            return set()
         return {g.value for g in self.db.named_graphs()}
 
-    def replace_graphs(self, graphs: dict[str, str]) -> None:
-        """Replace each named graph by its N-Quads text, all or nothing."""
+    def files(self) -> dict[str, str]:
+        """Graph IRI -> the input file each graph was loaded from (as far as the loads recorded it)."""
+        return {} if self.folder is None else self.folder.files()
+
+    def replace_graphs(self, graphs: dict[str, str], *, files: dict | None = None) -> None:
+        """Replace each named graph by its N-Quads text ("" removes it), all or nothing; `files` records the
+        input file of each graph (None: remove the record)."""
         existing = self.graphs()
         replaced = existing & set(graphs)
         text = "".join(graphs.values())
         try:
-            if self.path is None:
+            if self.folder is None:
                 self._replace_in_memory(replaced, text)
-            elif existing == replaced:
-                self.rebuild([text])  # nothing else in the store: bulk-load a new one and swap it in
+            elif self.db is None or existing == replaced:
+                self.rebuild([text], files=files)  # nothing else in the store: bulk-load a new one
+                return
             elif not replaced:
                 self.db.load(text, format=ox.RdfFormat.N_QUADS)  # one transaction
             else:  # drop and insert in one update, so no reader sees half a graph
                 drops = "".join(f"DROP SILENT GRAPH <{g}> ;\n" for g in sorted(replaced))
                 self.db.update(f"{drops}INSERT DATA {{\n{_as_graph_blocks(graphs)}}}")
-            if self.path is not None:
+            if self.folder is not None:
                 self.db.flush()  # otherwise every later open replays the write-ahead log (0.2 s per 10k quads)
+                self._record(files, self.path.name)
         except (OSError, SyntaxError, RuntimeError) as exc:
-            raise StoreError(f"writing to the store at {self.path} failed, nothing was changed: {exc}") from exc
+            raise StoreError(f"writing to the store at {self.location} failed, nothing was changed: {exc}") from exc
+
+    def _record(self, files: dict | None, data: str, *, everything: bool = False) -> None:
+        recorded = {} if everything else self.folder.files()
+        for graph, path in (files or {}).items():
+            if path is None:
+                recorded.pop(graph, None)
+            else:
+                recorded[graph] = path
+        self.folder.write_marker(data, recorded)
 
     def _replace_in_memory(self, existing: set, nquads: str) -> None:
         for graph in existing:
@@ -69,19 +92,20 @@ class EmbeddedStore:
 
     def rebuilds(self, graphs: set[str]) -> bool:
         """Whether writing these graphs replaces everything in this store, so `rebuild` may do it."""
-        return self.path is not None and self.graphs() <= graphs
+        return self.folder is not None and self.graphs() <= graphs
 
-    def rebuild(self, chunks: Iterable[str]) -> None:
+    def rebuild(self, chunks: Iterable[str], *, files: dict | None = None) -> None:
         """Replace the whole store by N-Quads text, streamed chunk by chunk (e.g. file by file) into a bulk
-        load of a sibling folder that is then swapped in by rename: fast, memory stays flat, and atomic.
+        load of a new engine folder, which the marker then points at: fast, memory stays flat, and atomic.
 
-        The store's lock is held until the new folder is complete, so no other writer interleaves. An error
-        raised while producing the chunks is raised as it is, and the store stays as it was.
+        The store's lock is held throughout, so no other writer interleaves. An error raised while producing
+        the chunks is raised as it is, and the store stays as it was. `files` is read after the chunks.
         """
-        fresh = self.path.with_name(self.path.name + ".new")
-        stale = self.path.with_name(self.path.name + ".old")
-        for leftover in (fresh, stale):
-            shutil.rmtree(leftover, ignore_errors=True)
+        try:
+            fresh = self.folder.new_data()
+        except OSError as exc:
+            raise StoreError(f"writing to the store at {self.location} failed, nothing was changed: "
+                             f"{exc.strerror or exc}") from exc
         reader = _ChunkReader(chunks)
         try:
             try:
@@ -91,45 +115,65 @@ class EmbeddedStore:
                 del new_db
             except (OSError, SyntaxError, RuntimeError) as exc:
                 raise reader.error or StoreError(
-                    f"writing to the store at {self.path} failed, nothing was changed: {exc}") from exc
+                    f"writing to the store at {self.location} failed, nothing was changed: {exc}") from exc
             if reader.error:
                 raise reader.error
+            self.db = None  # releases the engine's lock on the old data
+            self._record(files, fresh.name, everything=True)
         except BaseException:
             shutil.rmtree(fresh, ignore_errors=True)
             if self.is_new:  # a first load that failed leaves no empty store behind
-                self.db = None
-                shutil.rmtree(self.path, ignore_errors=True)
+                self.folder.discard()
+            else:
+                self._reopen()
             raise
-        self.db = None  # releases the lock of the old folder
-        self.path.rename(stale)
-        fresh.rename(self.path)
-        shutil.rmtree(stale, ignore_errors=True)
-        self.db = ox.Store(str(self.path))
-        self.is_new = False
+        self.path, self.is_new = fresh, False
+        self.folder.collect_garbage()
+        self._reopen()
+
+    def _reopen(self) -> None:
+        if self.db is None and self.path is not None:
+            self.db = _open(self.path, read_only=False, store=self.folder.given)
 
     def query(self, sparql: str):
-        """Run SPARQL over the union of all graphs.
+        """Run SPARQL over the union of all graphs (or over the graphs its FROM clauses name).
 
         Returns a Table for SELECT, a bool for ASK, Turtle bytes for CONSTRUCT/DESCRIBE.
         """
         from gtkg.errors import QueryError
 
+        if self.db is None:
+            return as_value(ox.Store().query(sparql))
         try:
-            result = self.db.query(sparql, use_default_graph_as_union=True)
+            result = self.db.query(sparql, use_default_graph_as_union=not names_dataset(sparql))
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from exc
         return as_value(result)
 
     def quads(self):
-        return self.db.quads_for_pattern(None, None, None, None)
+        return iter(()) if self.db is None else self.db.quads_for_pattern(None, None, None, None)
 
     def dump(self, fmt: str, prefixes: dict | None = None) -> bytes:
+        if self.db is None:
+            return serialize({}, fmt, prefixes)
         graphs = {g: self.db.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(g)) for g in self.graphs()}
         default = self.db.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
         return serialize({**graphs, None: default} if default else graphs, fmt, prefixes)
 
     def close(self) -> None:
         self.db = None
+        if self.folder is not None:
+            self.folder.release()
+
+
+def _open(path: Path, *, read_only: bool, store) -> ox.Store:
+    try:
+        return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+    except OSError as exc:
+        if "lock" in str(exc).lower():
+            raise StoreBusyError(f"store is busy: another gtkg process is writing to {store}; wait for it to "
+                                 "finish and try again") from exc
+        raise StoreError(f"cannot open the store at {store}: {exc}") from exc
 
 
 def _as_graph_blocks(graphs: dict[str, str]) -> str:

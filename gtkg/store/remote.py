@@ -52,7 +52,12 @@ class RemoteStore:
         """Never: an endpoint is written graph by graph (see replace_graphs), not rebuilt in one bulk load."""
         return False
 
-    def replace_graphs(self, graphs: dict[str, str], progress: Callable | None = None) -> None:
+    def files(self) -> dict[str, str]:
+        """Graph -> input file records: not kept on endpoints yet, so loads there neither mirror nor refuse."""
+        return {}
+
+    def replace_graphs(self, graphs: dict[str, str], progress: Callable | None = None, *,
+                       files: dict | None = None) -> None:
         """Replace each named graph by its N-Quads text, all or nothing.
 
         Each graph is uploaded to a temporary graph first (in batches, calling progress(done, total,
