@@ -19,6 +19,7 @@ from gtkg.terms import DEFAULT_BASE, DEFAULT_STUDY
 
 TABLE_FORMATS = {"csv": "csv", "md": "markdown", "tex": "latex"}  # file extension -> gtkg.formats name
 QUERY_THREADS = 3
+BUILD_MARKER = "gtkg-build.json"  # marks a folder as a build's output and lists the files the build wrote
 
 
 @dataclass
@@ -44,8 +45,7 @@ def build(paths, *, output, store=None, endpoint=None, study: str = DEFAULT_STUD
     from gtkg.loading import load
 
     out = Path(output)
-    if out.exists() and not out.is_dir():
-        raise InputError(f"{out} is a file; give a folder for the build's output (-o DIR)")
+    previous = _claim(out)
     scratch = None
     if store is None and endpoint is None:
         from gtkg.store import MEMORY
@@ -61,7 +61,51 @@ def build(paths, *, output, store=None, endpoint=None, study: str = DEFAULT_STUD
     finally:
         if scratch is not None:
             scratch.close()
+    _release(out, previous, summary.files)
     return summary
+
+
+def _claim(out: Path) -> list[str]:
+    """Make sure the build may write into `out` and mark it as a build folder; returns the files the
+    previous build wrote there. Refused: a file, and a non-empty folder that no gtkg build wrote."""
+    import json
+    import os
+
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out} is a file; give a folder for the build's output (-o DIR)")
+    marker = out / BUILD_MARKER
+    if marker.is_file():
+        try:
+            return list(json.loads(marker.read_text(encoding="utf-8"))["files"])
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise InputError(f"{marker} is damaged ({exc}); delete it if {out} holds only an earlier build's "
+                             "output, or give -o another folder") from exc
+    entries = sorted(os.listdir(out)) if out.is_dir() else []
+    if entries:
+        shown = ", ".join(entries[:3]) + (", ..." if len(entries) > 3 else "")
+        raise InputError(f"refusing to write the build into {out}: it holds files that no gtkg build wrote "
+                         f"({shown}); give -o a new or empty folder, or the folder of an earlier build")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create the output folder {out}: {exc.strerror or exc}") from exc
+    _mark(out, [])
+    return []
+
+
+def _release(out: Path, previous: list[str], written: list[str]) -> None:
+    """Remove what the previous build wrote and this one did not (e.g. the table of a query since removed),
+    and record what this build wrote."""
+    for name in sorted(set(previous) - set(written)):
+        (out / name).unlink(missing_ok=True)
+    _mark(out, written)
+
+
+def _mark(out: Path, files: list[str]) -> None:
+    import json
+
+    text = json.dumps({"gtkg-build": 1, "files": sorted(set(files))}, indent=1)
+    (out / BUILD_MARKER).write_text(text + "\n", encoding="utf-8")
 
 
 def _write_tables(summary: BuildSummary, store, endpoint) -> None:
@@ -71,10 +115,6 @@ def _write_tables(summary: BuildSummary, store, endpoint) -> None:
     from gtkg.queries import catalogue, run_query
     from gtkg.store import open_store
 
-    folder = summary.output / "tables"
-    for stale in folder.glob("*.*") if folder.is_dir() else ():
-        if stale.suffix[1:] in TABLE_FORMATS:
-            stale.unlink()
     queries = catalogue()
     summary.skipped = [name for name, query in queries.items() if any(p.required for p in query.params)]
     names = [name for name in queries if name not in summary.skipped]
@@ -114,9 +154,12 @@ def _write_validation(summary: BuildSummary, store, endpoint, fail_on: str | Non
 
 def _write(summary: BuildSummary, name: str, content: str | bytes) -> None:
     path = summary.output / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror or exc}; check the output folder (-o)") from exc
     summary.files.append(name)

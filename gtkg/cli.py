@@ -1,14 +1,17 @@
 """The `gtkg` command: click code only; each command calls one library function.
 
-Exit codes: 0 success, 1 findings (validation at or above --fail-on), 2 bad input, usage or failure.
+Exit codes: 0 success, 1 findings (validation at or above --fail-on), 2 bad input, usage or failure,
+130 interrupted (Ctrl-C).
 """
 
 import functools
+import math
 import sys
 
 import click
 
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+DEFAULT_TIMEOUT = 60.0
 TABLE_FORMATS = ("table", "csv", "tsv", "json", "markdown", "latex")
 EXPORT_FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld")
 
@@ -72,14 +75,26 @@ def handle_errors(command):
     return wrapper
 
 
+def timeout_option(command):
+    return click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True,
+                        envvar="GTKG_TIMEOUT", metavar="SECONDS",
+                        help="Stop a query that runs longer (0: no limit; env GTKG_TIMEOUT).")(command)
+
+
 def write(text: str | bytes, output: str | None) -> None:
     if output:
         from pathlib import Path
 
-        Path(output).parent.mkdir(parents=True, exist_ok=True)
-        mode = "wb" if isinstance(text, bytes) else "w"
-        with open(output, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as handle:
-            handle.write(text)
+        from gtkg.errors import InputError
+
+        try:
+            Path(output).parent.mkdir(parents=True, exist_ok=True)
+            mode = "wb" if isinstance(text, bytes) else "w"
+            with open(output, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as handle:
+                handle.write(text)
+        except OSError as exc:
+            raise InputError(f"cannot write {output}: {exc.strerror or exc}; give -o a file in a folder you can "
+                             "write to") from exc
     elif isinstance(text, bytes):
         sys.stdout.buffer.write(text)
         sys.stdout.flush()
@@ -87,7 +102,18 @@ def write(text: str | bytes, output: str | None) -> None:
         click.echo(text, nl=False)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Gtkg(click.Group):
+    """The command group: Ctrl-C ends any command with one line and exit code 130."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("Interrupted: nothing was changed (a load or removal is all or nothing).", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+
+
+@click.group(cls=Gtkg, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="gtkg")
 @click.option("--debug", is_flag=True, help="Show tracebacks of errors.")
 def cli(debug):
@@ -98,7 +124,7 @@ def cli(debug):
 
     Example: gtkg build notes/ models/ -o out/
 
-    Exit codes: 0 ok, 1 findings at or above --fail-on, 2 bad input, usage or failure.
+    Exit codes: 0 ok, 1 findings at or above --fail-on, 2 bad input, usage or failure, 130 interrupted.
     """
 
 
@@ -203,9 +229,12 @@ def export(fmt, output, store, endpoint):
 @click.argument("query")
 @table_format_option
 @output_option
+@timeout_option
+@click.option("--allow-service", is_flag=True,
+              help="Let SERVICE clauses fetch other endpoints (refused by default: gtkg fetches no URL on its own).")
 @store_options
 @handle_errors
-def sparql(query, fmt, output, store, endpoint):
+def sparql(query, fmt, output, timeout, allow_service, store, endpoint):
     """Run an ad-hoc SPARQL query (SELECT, ASK, CONSTRUCT) over all graphs.
 
     QUERY is the query text, or @FILE to read it from a file.
@@ -216,15 +245,28 @@ def sparql(query, fmt, output, store, endpoint):
     from gtkg.formats import Table, render
 
     if query.startswith("@"):
-        with open(query[1:], encoding="utf-8") as handle:
-            query = handle.read()
-    result = run_sparql(query, store=store, endpoint=endpoint)
+        query = _read_query(query[1:])
+    result = run_sparql(query, store=store, endpoint=endpoint, timeout=timeout or math.inf,
+                        allow_service=allow_service)
     if isinstance(result, Table):
         write(render(result, fmt), output)
     elif isinstance(result, bool):
         write("true\n" if result else "false\n", output)
     else:
         write(result, output)
+
+
+def _read_query(path: str) -> str:
+    from gtkg.errors import InputError
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path} is not a UTF-8 text file (byte {exc.start}): give a file holding a SPARQL "
+                         "query") from exc
+    except OSError as exc:
+        raise InputError(f"cannot read the query file {path}: {exc.strerror or exc}") from exc
 
 
 @cli.command()
@@ -271,9 +313,10 @@ def _param_text(param) -> str:
               help="A parameter of the query, bound as an RDF term (repeatable).")
 @table_format_option
 @output_option
+@timeout_option
 @store_options
 @handle_errors
-def query(name, params, fmt, output, store, endpoint):
+def query(name, params, fmt, output, timeout, store, endpoint):
     """Run the stored query NAME ('gtkg queries' lists them).
 
     Example: gtkg query source-codes -p source s33 -f csv
@@ -281,7 +324,8 @@ def query(name, params, fmt, output, store, endpoint):
     from gtkg.formats import render
     from gtkg.queries import run_query
 
-    write(render(run_query(name, dict(params), store=store, endpoint=endpoint), fmt), output)
+    table = run_query(name, dict(params), store=store, endpoint=endpoint, timeout=timeout or math.inf)
+    write(render(table, fmt), output)
 
 
 @cli.command()

@@ -22,10 +22,21 @@ def export(*, store=None, endpoint: str | None = None, format: str = "turtle") -
         backend.close()
 
 
-def sparql(query: str, *, store=None, endpoint: str | None = None):
-    """Run ad-hoc SPARQL over all graphs: a Table (SELECT), a bool (ASK) or Turtle bytes (CONSTRUCT)."""
+def sparql(query: str, *, store=None, endpoint: str | None = None, timeout: float | None = None,
+           allow_service: bool = False):
+    """Run ad-hoc SPARQL over all graphs: a Table (SELECT), a bool (ASK) or Turtle bytes (CONSTRUCT).
+
+    Only queries: an update is refused. A SERVICE clause (which makes the engine fetch another URL) is
+    refused unless `allow_service`. `timeout` (seconds) raises QueryTimeoutError when the query runs longer.
+    """
+    from gtkg.store.sparql_text import refuse_service, refuse_update, utf8
+
+    utf8(query, "the query")
+    refuse_update(query)
+    if not allow_service:
+        refuse_service(query)
     backend = open_store(store, endpoint=endpoint, read_only=True)
     try:
-        return backend.query(query)
+        return backend.query(query, timeout=timeout)
     finally:
         backend.close()

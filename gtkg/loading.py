@@ -147,12 +147,6 @@ def emit_graphs(files: list[InputFile], summary: LoadSummary, *, study: str = DE
         yield ONTOLOGY_GRAPH, ontology_quads()
 
 
-def planned_graphs(files: list[InputFile], *, study: str = DEFAULT_STUDY, base: str = DEFAULT_BASE) -> set[str]:
-    """The graphs a load of `files` surely writes (an RDF file may add graphs of its own)."""
-    minter = Minter(base, study)
-    return {minter.file(f.key) for f in files} | {ONTOLOGY_GRAPH}
-
-
 def ontology_quads() -> list[str]:
     """The ontology travels with the data (its own graph), so queries can use notations and subclasses."""
     from gtkg.ontology import ONTOLOGY_FILE

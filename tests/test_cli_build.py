@@ -81,20 +81,38 @@ def test_build_into_a_given_store_leaves_no_store_in_the_output(tmp_path):
     assert len(run_query("sources", store=str(store)).rows) == 4
 
 
-def test_build_leaves_other_files_in_the_output_alone(tmp_path):
-    (tmp_path / "out" / "notes").mkdir(parents=True)
+def test_build_refuses_a_folder_of_other_files_and_keeps_them(tmp_path):
+    (tmp_path / "out" / "tables").mkdir(parents=True)
+    (tmp_path / "out" / "tables" / "my-table.tex").write_text("keep me")
+    result = invoke("build", STUDY, "-o", tmp_path / "out")
+    assert result.exit_code == 2 and "refusing" in result.stderr and "tables" in result.stderr
+    assert (tmp_path / "out" / "tables" / "my-table.tex").read_text() == "keep me"
+    assert sorted(p.name for p in (tmp_path / "out").rglob("*")) == ["my-table.tex", "tables"]
+
+
+def test_build_leaves_files_it_did_not_write_alone(tmp_path):
+    build([STUDY], output=tmp_path / "out")
+    (tmp_path / "out" / "tables" / "precious.tex").write_text("keep me")
+    (tmp_path / "out" / "notes").mkdir()
     (tmp_path / "out" / "notes" / "precious.txt").write_text("keep me")
     result = invoke("build", STUDY, "-o", tmp_path / "out")
     assert result.exit_code == 0, result.output
     assert (tmp_path / "out" / "notes" / "precious.txt").read_text() == "keep me"
+    assert (tmp_path / "out" / "tables" / "precious.tex").read_text() == "keep me"
 
 
 def test_build_removes_tables_of_an_earlier_build(tmp_path):
+    import json
+
+    build([STUDY], output=tmp_path / "out")
     stale = tmp_path / "out" / "tables" / "retired-query.csv"
-    stale.parent.mkdir(parents=True)
     stale.write_text("old")
+    marker = tmp_path / "out" / "gtkg-build.json"
+    record = json.loads(marker.read_text())
+    marker.write_text(json.dumps({**record, "files": record["files"] + ["tables/retired-query.csv"]}))
     build([STUDY], output=tmp_path / "out")
     assert not stale.exists()
+    assert "tables/retired-query.csv" not in marker.read_text()
 
 
 @pytest.mark.parametrize("fail_on, code", [(None, 0), ("violation", 0), ("warning", 1)])

@@ -17,6 +17,9 @@ def read(path, data: bytes, file_graph: str) -> dict[str, list[str]]:
     default = ox.NamedNode(file_graph)
     graphs: dict[str, list[str]] = {}
     for quad in quads:
+        if isinstance(quad.object, ox.Triple) or isinstance(quad.subject, ox.Triple):
+            raise InputError(f"{path}: holds an RDF-star (RDF 1.2) triple term, {quad.object}, which gtkg does not "
+                             "support; state the triple with a reification node or remove it")
         graph = default if not isinstance(quad, ox.Quad) or isinstance(quad.graph_name, ox.DefaultGraph) \
             else quad.graph_name
         graphs.setdefault(graph.value, []).append(f"{quad.subject} {quad.predicate} {quad.object} {graph} .")

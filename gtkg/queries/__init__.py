@@ -176,6 +176,9 @@ def bind(query: StoredQuery, params: dict[str, str]) -> dict:
 
 
 def _typed(query: StoredQuery, param: Param, raw: str):
+    from gtkg.store.sparql_text import utf8
+
+    utf8(raw, f"parameter {param.name!r}")
     if param.values and raw not in param.values:
         raise ParameterError(f"parameter {param.name!r} of {query.name!r} must be one of "
                              f"{', '.join(param.values)}, not {raw!r}")
@@ -197,21 +200,23 @@ def _typed(query: StoredQuery, param: Param, raw: str):
     return raw  # string, source id, code variable: plain literals
 
 
-def run_query(name: str, params: dict | None = None, *, store=None, endpoint=None, backend=None, **options):
+def run_query(name: str, params: dict | None = None, *, store=None, endpoint=None, backend=None,
+              timeout: float | None = None, **options):
     """Run a stored query by name; returns a Table whose list columns hold lists.
 
     `backend` is an already open store (from gtkg.store.open_store) to run several queries on without
     opening the store each time; otherwise the store or endpoint is opened read-only for this query.
+    `timeout` (seconds) raises QueryTimeoutError when the query runs longer.
     """
     query = get(name)
     bound = bind(query, params or {})
     if backend is not None:
-        return shape(query, backend.query(with_values(query.text, bound)))
+        return shape(query, backend.query(with_values(query.text, bound), timeout=timeout))
     from gtkg.store import open_store
 
     opened = open_store(store, endpoint=endpoint, read_only=True, **options)
     try:
-        table = opened.query(with_values(query.text, bound))
+        table = opened.query(with_values(query.text, bound), timeout=timeout)
     finally:
         opened.close()
     return shape(query, table)

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 
 from gtkg.errors import StoreBusyError, StoreError
 from gtkg.store.folder import StoreFolder
-from gtkg.store.results import as_value, serialize
+from gtkg.store.results import as_value, serialize, within
 from gtkg.store.sparql_text import names_dataset
 
 
@@ -135,11 +135,19 @@ class EmbeddedStore:
         if self.db is None and self.path is not None:
             self.db = _open(self.path, read_only=False, store=self.folder.given)
 
-    def query(self, sparql: str):
+    def query(self, sparql: str, *, timeout: float | None = None):
         """Run SPARQL over the union of all graphs (or over the graphs its FROM clauses name).
 
-        Returns a Table for SELECT, a bool for ASK, Turtle bytes for CONSTRUCT/DESCRIBE.
+        Returns a Table for SELECT, a bool for ASK, Turtle bytes for CONSTRUCT/DESCRIBE. With a `timeout`
+        (seconds, may be math.inf) the query runs in a thread of its own, so that the caller stops waiting
+        after the timeout (QueryTimeoutError) or at Ctrl-C; the engine cannot be interrupted, so its work on
+        the query goes on in the background until done, but reading the results stops.
         """
+        if timeout is None:
+            return self._evaluate(sparql)
+        return within(timeout, lambda deadline: self._evaluate(sparql, deadline))
+
+    def _evaluate(self, sparql: str, deadline: float | None = None):
         from gtkg.errors import QueryError
 
         if self.db is None:
@@ -148,7 +156,7 @@ class EmbeddedStore:
             result = self.db.query(sparql, use_default_graph_as_union=not names_dataset(sparql))
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from exc
-        return as_value(result)
+        return as_value(result, deadline)
 
     def quads(self):
         return iter(()) if self.db is None else self.db.quads_for_pattern(None, None, None, None)

@@ -174,7 +174,7 @@ class StoreFolder:
         """Point the store at `data` and record the input files, in one atomic rename."""
         temporary = self.path / (MARKER + ".tmp")
         text = json.dumps({"gtkg-store": FORMAT_VERSION, "data": data, "files": dict(sorted(files.items()))},
-                          indent=1, ensure_ascii=False)
+                          indent=1)  # ASCII: a path that is not UTF-8 keeps its escapes
         with open(temporary, "w", encoding="utf-8") as handle:
             handle.write(text + "\n")
             handle.flush()

@@ -83,8 +83,10 @@ class RemoteStore:
             self._update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs))
             self._graphs = None
 
-    def query(self, sparql: str):
-        """Run SPARQL over the union of all graphs: a Table (SELECT), a bool (ASK) or Turtle bytes."""
+    def query(self, sparql: str, *, timeout: float | None = None):
+        """Run SPARQL over the union of all graphs: a Table (SELECT), a bool (ASK) or Turtle bytes.
+
+        The endpoint's own timeout bounds each request; `timeout` is accepted for the store interface."""
         if self.endpoint.union_default_graph:
             self._check_union()
             result = self._sparql(sparql)

@@ -4,6 +4,10 @@ Both backends hand pyoxigraph objects to these functions (the remote one after p
 sent), so the same content gives the same Table and the same bytes wherever it is stored.
 """
 
+import math
+import threading
+import time
+
 import pyoxigraph as ox
 
 from gtkg.ontology import XSD
@@ -17,16 +21,68 @@ FORMATS = {
 }
 
 
-def as_value(result):
-    """A Table for solutions, a bool for a boolean, sorted Turtle bytes for triples."""
+def as_value(result, deadline: float | None = None):
+    """A Table for solutions, a bool for a boolean, sorted Turtle bytes for triples.
+
+    Past `deadline` (a time.monotonic() value) reading the results stops with QueryTimeoutError."""
     from gtkg.formats import Table
 
-    if isinstance(result, ox.QuerySolutions):
-        columns = [v.value for v in result.variables]
-        return Table(columns, [[to_python(term) for term in solution] for solution in result])
     if isinstance(result, ox.QueryBoolean):
         return bool(result)
-    return ox.serialize(sorted(set(result), key=str), format=ox.RdfFormat.TURTLE)
+    items = result if deadline is None else _until(result, deadline)
+    if isinstance(result, ox.QuerySolutions):
+        columns = [v.value for v in result.variables]
+        return Table(columns, [[to_python(term) for term in solution] for solution in items])
+    return ox.serialize(sorted(set(items), key=str), format=ox.RdfFormat.TURTLE)
+
+
+class _until:
+    """Query results that stop (QueryTimeoutError) when read past a deadline; checked every 1,024 items."""
+
+    def __init__(self, results, deadline: float):
+        self._results, self._deadline = results, deadline
+
+    def __iter__(self):
+        for count, item in enumerate(self._results):
+            if not count & 1023 and time.monotonic() > self._deadline:
+                raise _expired()
+            yield item
+
+
+def within(timeout: float, run):
+    """run(deadline) in a daemon thread; its result, or QueryTimeoutError once `timeout` seconds have passed.
+
+    The caller waits interruptibly (Ctrl-C reaches it). A daemon thread does not keep the process alive, so a
+    command that gives up on a query exits at once.
+    """
+    deadline = time.monotonic() + timeout
+    if math.isinf(timeout):
+        deadline = math.inf
+    outcome: dict = {}
+    done = threading.Event()
+
+    def work():
+        try:
+            outcome["value"] = run(deadline)
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting caller
+            outcome["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=work, name="gtkg-query", daemon=True).start()
+    if not done.wait(None if math.isinf(timeout) else timeout):
+        raise _expired(timeout)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+def _expired(timeout: float | None = None):
+    from gtkg.errors import QueryTimeoutError
+
+    limit = f"{timeout:g} s" if timeout else "its time limit"
+    return QueryTimeoutError(f"the query did not finish within {limit} and was abandoned; raise the limit "
+                             "with --timeout SECONDS (0: no limit), or narrow the query")
 
 
 def serialize(graphs: dict, fmt: str, prefixes: dict | None = None) -> bytes:

@@ -32,17 +32,22 @@ def _code(text: str) -> str:
     return _SKIPPED.sub(lambda m: " " if m.group(0).startswith("#") else m.group(0)[0] * 2, text)
 
 
-def query_form(text: str) -> str:
-    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first keyword after comments and the prologue.
+def refuse_update(text: str) -> None:
+    """Raise, saying how gtkg changes the graph, when the text is a SPARQL update."""
+    if _UPDATE.match(_prologue_kept(text)):
+        raise QueryError("gtkg only reads with SPARQL: this is an update; load files with 'gtkg load' "
+                         "(and remove them with 'gtkg remove')")
 
-    An update is refused with a message that says how gtkg changes the graph.
-    """
-    code = _SKIPPED.sub(lambda m: " " if m.group(0).startswith("#") else m.group(0), text)
-    match = _FORM.match(code)
+
+def _prologue_kept(text: str) -> str:
+    return _SKIPPED.sub(lambda m: " " if m.group(0).startswith("#") else m.group(0), text)
+
+
+def query_form(text: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first keyword after comments and the prologue."""
+    refuse_update(text)
+    match = _FORM.match(_prologue_kept(text))
     if match is None:
-        if _UPDATE.match(code):
-            raise QueryError("gtkg only reads with SPARQL: this is an update; load files with 'gtkg load' "
-                             "(and remove them with 'gtkg remove')")
         raise QueryError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE after the prefixes "
                          "(gtkg changes the graph only through 'gtkg load')")
     return match.group(1).upper()
@@ -63,3 +68,12 @@ def refuse_service(text: str) -> None:
     if uses_service(text):
         raise QueryError("the query has a SERVICE clause, which would make gtkg fetch another URL; gtkg refuses "
                          "federated queries unless you allow them (--allow-service)")
+
+
+def utf8(text: str, what: str) -> None:
+    """Raise unless `text` is valid Unicode (a command-line argument of non-UTF-8 bytes is not)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise QueryError(f"{what} holds bytes that are not UTF-8 (at character {exc.start + 1}); write it in "
+                         "UTF-8") from exc
