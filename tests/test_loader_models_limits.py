@@ -97,6 +97,23 @@ def test_three_nested_loops_over_50_items_are_not_unrolled():
     assert len(read["diagnostics"]) == 1, read["diagnostics"][:3]  # not one per unrolled call
 
 
+def test_a_loop_longer_than_the_unroll_limit_is_not_started():
+    read = models.parse({"m.py": "codes = [a, b, c, d]\n" + "codes += codes\n" * 12
+                                 + "for code in codes:\n    add_links({s: code}, role_name='contained_code')\n"})
+    [diagnostic] = read.files["m.py"].diagnostics
+    assert (diagnostic.line, diagnostic.problem) == (14, "limit-exceeded")
+    assert "loop too long: this loop nest would run more than 10,000 statements" in diagnostic.message
+
+
+def test_a_loop_keeps_100_diagnostics_of_a_statement_and_counts_the_rest():
+    items = ", ".join(f"c{i}" for i in range(150))
+    read = models.parse({"m.py": f"codes = [{items}]\nfor code in codes:\n    add_links({{s: code}}, role_name='x')\n"})
+    diagnostics = read.files["m.py"].diagnostics
+    assert [d.problem for d in diagnostics] == ["unknown-role"] * 100 + ["limit-exceeded"]
+    assert diagnostics[-1].message.startswith("50 more diagnostics of this statement are not listed")
+    assert len(read.files["m.py"].links) == 150
+
+
 def test_aliases_of_a_large_list_do_not_copy_it_each_time():
     """A 64,000-item list built by doubling, then 1,000 names for it: each copied its items (3 s, 500 MB)."""
     items = ", ".join(f"c{i}" for i in range(1000))
