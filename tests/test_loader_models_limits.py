@@ -5,6 +5,7 @@ The costly cases run in a child process under a memory limit and a time bound, s
 the test instead of hanging or exhausting the suite.
 """
 
+import ast
 import json
 import subprocess
 import sys
@@ -131,6 +132,20 @@ def test_a_reused_list_cannot_multiply_links_without_bound():
     assert_cheap(read)
     assert read["links"] <= 10_000
     assert limits_hit(read)[0][0] > 3  # the first statements load in full
+
+
+def test_recovering_from_many_broken_lines_parses_a_bounded_amount(monkeypatch):
+    """6 KB of `x = (` lines: each was parsed again merged with up to 40 following ones (5 MB parsed, 2.5 s)."""
+    parsed, parse = [], ast.parse
+
+    def counted(text, *args, **kwargs):
+        parsed.append(len(text))
+        return parse(text, *args, **kwargs)
+
+    monkeypatch.setattr(ast, "parse", counted)
+    files = models.parse({"m.py": "x = (\n" * 1000 + AFTER}).files
+    assert sum(parsed) < 2_000_000
+    assert len(files["m.py"].diagnostics) == 1000 and files["m.py"].declarations[0].var == "after"
 
 
 def test_a_long_chain_of_imports_is_ordered_without_recursion():
