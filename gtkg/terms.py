@@ -9,6 +9,8 @@
 '"say \\\\"hi\\\\"\\\\n"'
 >>> nt_term(True)
 '"true"^^<http://www.w3.org/2001/XMLSchema#boolean>'
+>>> nt_term(float("inf"))
+'"INF"^^<http://www.w3.org/2001/XMLSchema#double>'
 """
 
 import re
@@ -58,10 +60,11 @@ class Minter:
 
 _BOOLEAN = f"^^<{XSD}boolean>"
 _INTEGER = f"^^<{XSD}integer>"
+_DOUBLE = f"^^<{XSD}double>"
 
 
 def nt_term(term) -> str:
-    """Serialize an IRI, str (plain literal), bool or int as an N-Triples term."""
+    """Serialize an IRI, str (plain literal), bool, int or float as an N-Triples term."""
     if isinstance(term, str):  # literals first: IRIs rarely come here (QuadWriter writes them itself)
         if isinstance(term, IRI):
             return f"<{term}>"
@@ -72,6 +75,9 @@ def nt_term(term) -> str:
         if isinstance(term, bool):
             return f'"{"true" if term else "false"}"{_BOOLEAN}'
         return f'"{term}"{_INTEGER}'
+    if isinstance(term, float):  # a model's values can be numbers of any kind
+        lexical = {"inf": "INF", "-inf": "-INF", "nan": "NaN"}.get(repr(term), repr(term))
+        return f'"{lexical}"{_DOUBLE}'
     raise TypeError(f"cannot write {term!r} as an RDF term")
 
 

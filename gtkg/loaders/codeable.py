@@ -22,6 +22,7 @@ import re
 from gtkg.loaders.associations import resolve, snake, vocab
 from gtkg.loaders.codeable_api import METAMODEL_CALLS, ApiMixin, Unsupported, add_tags
 from gtkg.loaders.codeable_values import ValuesMixin
+from gtkg.loaders.limits import LOAD_RESERVE_STEPS, MAX_PROBLEMS, MAX_UNROLLED, RECORD_STEPS, Budget, LimitExceeded
 from gtkg.loaders.python_source import split_statements
 from gtkg.loaders.pyvalues import (
     LINK_CALLS,
@@ -38,7 +39,6 @@ from gtkg.loaders.records import INFO, WARNING, Declaration, Diagnostic, Fragmen
 
 # Names separated by commas or line breaks; words separated by spaces on one line are prose.
 IDENTIFIER_LIST = re.compile(r"^[\s,]*[A-Za-z_]\w*(?:[ \t]*(?:,|\n)[\s,]*[A-Za-z_]\w*)*[\s,]*$")
-UNROLL_LIMIT = 10_000  # iterations of one loop read statically; a longer loop is reported instead
 COMPOUND = {ast.For: "loop", ast.AsyncFor: "loop", ast.While: "loop", ast.If: "conditional block",
             ast.With: "with block", ast.AsyncWith: "with block", ast.Try: "try block",
             ast.ClassDef: "class definition"}
@@ -57,6 +57,7 @@ class Env:
         self.assignments: list = []  # (variable, what, line, fragment, declaration), for redefinitions
         self.coded_links: dict[int, str] = {}  # id(link) -> variable under which a source lists the link
         self.resolving: set[str] = set()
+        self.reserve = LOAD_RESERVE_STEPS  # steps statements may still borrow beyond their own (limits.py)
 
     def prepare(self, statements: list[ast.stmt]) -> None:
         """Look ahead: metaclasses of declarations, functions, and data assignments (for forward references)."""
@@ -105,25 +106,74 @@ class _Reader(ValuesMixin, ApiMixin):
     def __init__(self, fragment: Fragment, env: Env, lines: list[str], first_line: int):
         self.fragment, self.env, self.lines, self.first_line = fragment, env, lines, first_line
         self.problems: list = []
+        self.dropped = 0  # problems of this statement over MAX_PROBLEMS, counted only
         self.line = first_line
+        self.budget = Budget(0, env.reserve)
 
     def run(self, statements: list[ast.stmt]) -> None:
         for node in statements:
-            self.problems, self.line = [], node.lineno
-            try:
-                self.statement(node)
-            except Unsupported as exc:
-                self.problem(str(exc), problem=exc.problem)
-            except (RecursionError, MemoryError):
-                self.problem("this statement is nested too deeply to read")
-            except Exception as exc:  # never crash on input: report what broke and keep reading
-                self.problem(f"gtkg could not read this statement ({type(exc).__name__}: {exc})",
-                             problem="unreadable-statement")
+            self.problems, self.dropped, self.line = [], 0, node.lineno
+            self.budget = Budget(self.own_size(node), self.env.reserve)
+            self.read(node)
+            self.env.reserve -= self.budget.spent_from_reserve()
+            if self.dropped:
+                self.report(f"{self.dropped:,} more diagnostics of this statement are not listed (gtkg keeps "
+                            f"{MAX_PROBLEMS} per statement)", INFO, "limit-exceeded")
             for problem, message, severity, line, about in self.problems:
                 self.fragment.diagnostics.append(self.diagnostic(node, problem, message, severity, line, about))
 
+    def read(self, node: ast.stmt) -> None:
+        """Read one statement; what stops it becomes its diagnostic, and the next statement is read as usual."""
+        made = len(self.fragment.links), len(self.env.coded_links)
+        try:
+            self.statement(node)
+        except LimitExceeded as exc:
+            self.problems, self.dropped = [], 0
+            self.report(str(exc) + self.undo(*made), problem="limit-exceeded")
+        except Unsupported as exc:
+            self.report(str(exc), problem=exc.problem)
+        except RecursionError:
+            self.report("this statement is nested too deeply to read")
+        except MemoryError:
+            self.report("gtkg ran out of memory reading this statement; it is not loaded")
+        except Exception as exc:  # never crash on input: report what broke and keep reading
+            self.report(f"gtkg could not read this statement ({type(exc).__name__}: {exc})",
+                        problem="unreadable-statement")
+
+    def own_size(self, node: ast.stmt) -> int:
+        """Characters of a statement's own text, which its own allowance of steps is proportional to."""
+        start, end = node.lineno, node.end_lineno or node.lineno
+        if start == end and node.end_col_offset is not None:  # None: a one-liner built without ast.parse
+            return node.end_col_offset - node.col_offset
+        lines = self.lines[start - self.first_line:end - self.first_line + 1]
+        return sum(map(len, lines)) + len(lines) if lines else 80 * (end - start + 1)
+
+    def undo(self, links: int, coded: int) -> str:
+        """Drop the links a statement made before it went over a limit; say so."""
+        made = len(self.fragment.links) > links
+        del self.fragment.links[links:]
+        for key in list(self.env.coded_links)[coded:]:
+            del self.env.coded_links[key]
+        return ", and loads none of its links" if made else ""
+
+    def spend(self, steps: int) -> None:
+        budget = self.budget
+        budget.left -= steps
+        if budget.left < 0:
+            raise budget.exceeded()
+
     def problem(self, message: str, severity: str = WARNING, problem: str = "unsupported-statement",
                 line: int | None = None, about: str | None = None) -> None:
+        """A diagnostic of the statement being read (a loop can repeat one: only MAX_PROBLEMS are kept)."""
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.dropped += 1
+            self.spend(1)
+            return
+        self.spend(RECORD_STEPS)
+        self.report(message, severity, problem, line, about)
+
+    def report(self, message: str, severity: str = WARNING, problem: str = "unsupported-statement",
+               line: int | None = None, about: str | None = None) -> None:
         self.problems.append((problem, message, severity, line, about))
 
     def diagnostic(self, node: ast.stmt, problem: str, message: str, severity: str, line: int | None,
@@ -196,13 +246,20 @@ class _Reader(ValuesMixin, ApiMixin):
             return False
         if isinstance(items, PyDict):
             items = [key for key, _, _ in items.items()]
-        if not isinstance(items, list) or len(items) > UNROLL_LIMIT:
+        if not isinstance(items, list):
             return False
+        budget = self.budget
+        self.spend(len(items))
+        if budget.unrolled + len(items) * len(node.body) > MAX_UNROLLED:
+            raise LimitExceeded(f"loop too long: this loop nest would run more than {MAX_UNROLLED:,} statements; "
+                                "gtkg stops unrolling it")
         outer = self.line
         try:
             for item in items:
                 self.env.names[node.target.id] = item  # as Python binds it: no assignment of its own to report
                 for statement in node.body:
+                    budget.unrolled += 1
+                    self.spend(1)
                     self.line = statement.lineno
                     self.statement(statement)
         finally:
@@ -228,9 +285,21 @@ class _Reader(ValuesMixin, ApiMixin):
             targets = [t for t in targets if not isinstance(t, ast.Name)]
             if not targets:
                 return
-        result = self.value_of_assignment(value)
-        for target in targets:
-            self.bind(target, result)
+        try:
+            result = self.value_of_assignment(value)
+            for target in targets:
+                self.bind(target, result)
+        except LimitExceeded as exc:
+            raise self.unknown_from_here(names, exc) from None
+
+    def unknown_from_here(self, names: list[str], exc: LimitExceeded) -> LimitExceeded:
+        """Names whose value went over a limit are unknown (not an element of their name, nor an old value)."""
+        for name in names:
+            self.env.names[name] = Unknown("a value over gtkg's limits", self.line)
+        if not names:
+            return exc
+        said = f"{', '.join(names)} {'is' if len(names) == 1 else 'are'}"
+        return LimitExceeded(f"{exc}, and {said} unknown from here on")
 
     def parallel(self, names: list[ast.Name], values: list[ast.expr]) -> None:
         """`a, b = CClass(...), x`: Python computes the right side first, then binds each name in turn."""
@@ -274,6 +343,8 @@ class _Reader(ValuesMixin, ApiMixin):
         raise Unsupported(f"an assignment to a {type(target).__name__} cannot be read statically")
 
     def bind_name(self, var: str, result) -> None:
+        if isinstance(result, list):
+            self.spend(len(result))  # the checks below, and the copy of a list's names, read every item
         if isinstance(result, Link):
             what = "link"
             result.var = result.var or var
@@ -294,13 +365,19 @@ class _Reader(ValuesMixin, ApiMixin):
     def augmented(self, node: ast.AugAssign) -> None:
         if not isinstance(node.target, ast.Name) or not isinstance(node.op, ast.Add):
             raise Unsupported("only `name += ...` on lists and strings can be read statically")
-        current, addition = self.peek(node.target.id), self.value(node.value)
-        if isinstance(current, list) and isinstance(addition, list):
-            current.extend(addition)  # in place, as Python does
-        elif isinstance(current, str) and isinstance(addition, str):
-            self.env.names[node.target.id] = current + addition
-        elif not isinstance(current, Unknown):
-            raise Unsupported(f"`{node.target.id} += ...` cannot be resolved statically")
+        name = node.target.id
+        try:
+            current, addition = self.peek(name), self.value(node.value)
+            if isinstance(current, list) and isinstance(addition, list):
+                return self.grow(current, addition)  # in place, as Python does
+            if isinstance(current, str) and isinstance(addition, str):
+                self.env.names[name] = self.joined(current, addition)
+                return None
+        except LimitExceeded as exc:
+            raise self.unknown_from_here([name], exc) from None
+        if not isinstance(current, Unknown):
+            raise Unsupported(f"`{name} += ...` cannot be resolved statically")
+        return None
 
     def set_attribute(self, owner, attr: str, result) -> None:
         if isinstance(owner, Module):
@@ -357,6 +434,7 @@ class _Reader(ValuesMixin, ApiMixin):
         if isinstance(node, ast.Name):
             value = self.lookup(node.id)
             if isinstance(value, list):
+                self.spend(len(value))
                 return [item.var for item in value if isinstance(item, Obj)]
             return [value.var] if isinstance(value, Obj) else [node.id]
         raise Unsupported("a listing of something other than variables")

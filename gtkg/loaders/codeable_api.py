@@ -12,7 +12,8 @@ Mixed into the statement reader of `codeable`; nothing is ever run.
 import ast
 
 from gtkg.loaders.associations import BY_NAME, resolve, snake
-from gtkg.loaders.pyvalues import Obj, PyDict, Unknown
+from gtkg.loaders.limits import RECORD_STEPS
+from gtkg.loaders.pyvalues import Obj, PyDict, Unknown, show
 from gtkg.loaders.records import INFO, Declaration, Link
 from gtkg.ontology import CONTEXT_TYPES, DEPENDENCY_TYPES, IMPACTS, NEXT_DECISION_TYPES
 
@@ -140,6 +141,7 @@ class ApiMixin:
             if src is None:
                 continue
             for target in targets if isinstance(targets, list) else [targets]:
+                self.spend(RECORD_STEPS + len(tagged))
                 link = self.link(src, target, role, association, stereotypes, tagged, line or self.line)
                 if link is not None:
                     links.append(link)
@@ -187,9 +189,7 @@ class ApiMixin:
     def element(self, value, what: str) -> str | None:
         if isinstance(value, Obj):
             return value.var
-        reason = value.describe() if isinstance(value, Unknown) else repr(value) if not isinstance(value, Link) \
-            else f"the link {value.a} -> {value.b}"
-        self.problem(f"{what} cannot be resolved statically: {reason}")
+        self.problem(f"{what} cannot be resolved statically: {show(value)}")
         return None
 
     def option_link(self, node: ast.Call) -> Link | None:
@@ -216,7 +216,8 @@ class ApiMixin:
         inline = isinstance(node.args[0], ast.Dict)
         for option, forces, _ in mapping.items():
             if not isinstance(forces, PyDict):
-                self.problem(f"the forces of {getattr(option, 'var', option)} are not a dict {{force: impact}}")
+                self.problem(f"the forces of {option if isinstance(option, str) else show(option)} are not a dict "
+                             "{force: impact}")
                 continue
             for force, stereotype, line in forces.items():
                 try:  # what `guarded` does, without a closure per impact
@@ -270,8 +271,9 @@ class ApiMixin:
         value = self.value(node)
         name = snake(value.var) if isinstance(value, Obj) else None
         if name not in BY_NAME:
-            self.problem(f"association {getattr(value, 'var', value)!r} is not one of the guidance or coding "
-                         "metamodel; the link kind follows its role and stereotypes", INFO, "unknown-association")
+            named = repr(value.var) if isinstance(value, Obj) else show(value)
+            self.problem(f"association {named} is not one of the guidance or coding metamodel; the link kind "
+                         "follows its role and stereotypes", INFO, "unknown-association")
             return None
         return name
 

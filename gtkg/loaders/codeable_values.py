@@ -6,20 +6,29 @@ that nothing is ever run: calls are read only when they are CodeableModels calls
 """
 
 import ast
+import re
 
 from gtkg.loaders.associations import snake, vocab
 from gtkg.loaders.codeable_api import Unsupported
+from gtkg.loaders.limits import INT_LIMIT, MAX_DIGITS, MAX_ITEMS, MAX_TEXT, too_large
 from gtkg.loaders.pyvalues import HARMLESS, MODEL_METHODS, Module, Obj, PyDict, Unknown, callee, dotted, show
 from gtkg.loaders.records import INFO, Link
 
+SURROGATE = re.compile("[\ud800-\udfff]")  # half of a UTF-16 pair: a str can hold one (`'\\ud800'`), UTF-8 cannot
+
 
 class ValuesMixin:
-    """Computes values; expects the reader's `env`, `problem` and the API handlers of `ApiMixin`."""
+    """Computes values; expects the reader's `env`, `budget`, `spend`, `problem` and the API handlers of
+    `ApiMixin`. Values are built within the limits of `limits.py`."""
 
     def value(self, node: ast.expr):
+        budget = self.budget  # one step per expression (see limits.py), spent inline: this is the hot path
+        budget.left -= 1
+        if budget.left < 0:
+            raise budget.exceeded()
         kind = type(node)
         if kind is ast.Constant:
-            return node.value
+            return self.constant(node)
         if kind is ast.Name:
             return self.lookup(node.id)
         if kind is ast.List or kind is ast.Tuple or kind is ast.Set:
@@ -39,6 +48,40 @@ class ValuesMixin:
         if kind is ast.JoinedStr:
             raise Unsupported("an f-string is computed when the model runs; write the text out", quiet=True)
         raise Unsupported(f"a {kind.__name__} expression cannot be resolved statically", quiet=True)
+
+    def constant(self, node: ast.Constant):
+        value = node.value
+        if value.__class__ is str:
+            return value if value.isascii() or not SURROGATE.search(value) else self.without_surrogates(node)
+        if value.__class__ is int and not -INT_LIMIT < value < INT_LIMIT:
+            return Unknown(f"an integer of more than {MAX_DIGITS:,} digits", node.lineno)
+        return value
+
+    def without_surrogates(self, node: ast.Constant) -> str:
+        self.problem("this string holds a lone surrogate (an escape such as \\ud800, half of a UTF-16 pair), "
+                     "which UTF-8 cannot encode; it is loaded with U+FFFD in its place: write the character itself",
+                     problem="encoding", line=node.lineno)
+        return SURROGATE.sub("\ufffd", node.value)
+
+    def grow(self, target: list, items: list) -> None:
+        """`target.extend(items)`, within the limits."""
+        self.room(target, len(items))
+        target.extend(items)
+
+    def room(self, target: list, more: int) -> None:
+        if len(target) + more > MAX_ITEMS:
+            raise too_large("list", MAX_ITEMS, "items")
+        self.spend(more)
+
+    def joined(self, left, right):
+        """`left + right` of two strings or two lists, within the limits."""
+        size = len(left) + len(right)
+        if isinstance(left, str) and size > MAX_TEXT:
+            raise too_large("string", MAX_TEXT, "characters")
+        if isinstance(left, list) and size > MAX_ITEMS:
+            raise too_large("list", MAX_ITEMS, "items")
+        self.spend(size)
+        return left + right
 
     def lookup(self, name: str):
         self.env.used.add(name)
@@ -67,7 +110,7 @@ class ValuesMixin:
                 items = self.value(element.value)
                 if not isinstance(items, list):
                     raise Unsupported("a starred value that is not a list", quiet=True)
-                out.extend(items)
+                self.grow(out, items)
             else:
                 out.append(self.value(element))
         return out
@@ -79,8 +122,7 @@ class ValuesMixin:
                 other = self.value(value_node)
                 if not isinstance(other, PyDict):
                     raise Unsupported("a ** entry that is not a dict", quiet=True)
-                for key, value, line in other.items():
-                    result.set(key, value, line)
+                self.merge(result, other)
                 continue
             key = self.value(key_node)
             if result.set(key, self.value(value_node), key_node.lineno):
@@ -88,6 +130,14 @@ class ValuesMixin:
                              "the earlier entry is lost when the model runs", problem="duplicate-key",
                              line=key_node.lineno, about=key.var if isinstance(key, Obj) else None)
         return result
+
+    def merge(self, target: PyDict, other: PyDict) -> None:
+        """`target.update(other)`, within the limits."""
+        if len(target) + len(other) > MAX_ITEMS:
+            raise too_large("dict", MAX_ITEMS, "entries")
+        self.spend(len(other))
+        for key, value, line in other.items():
+            target.set(key, value, line)
 
     def subscript(self, node: ast.Subscript):
         container, index = self.value(node.value), self.value(node.slice)
@@ -107,7 +157,7 @@ class ValuesMixin:
         left, right = self.value(node.left), self.value(node.right)
         if isinstance(node.op, ast.Add) and (isinstance(left, str) and isinstance(right, str)
                                              or isinstance(left, list) and isinstance(right, list)):
-            return left + right
+            return self.joined(left, right)
         raise Unsupported("an operation other than joining strings or lists", quiet=True)
 
     def call(self, node: ast.Call):
@@ -156,17 +206,18 @@ class ValuesMixin:
         args = [self.value(arg) for arg in node.args]
         if isinstance(owner, list) and name in ("append", "extend", "insert", "remove") and args:
             if name == "append":
-                owner.append(args[0])
+                self.grow(owner, args[:1])
             elif name == "extend" and isinstance(args[0], list):
-                owner.extend(args[0])
+                self.grow(owner, args[0])
             elif name == "insert" and len(args) == 2 and isinstance(args[0], int):
+                self.room(owner, 1)
                 owner.insert(args[0], args[1])
             elif name == "remove":
+                self.spend(10 * len(owner))  # shows every item
                 owner[:] = [item for item in owner if show(item) != show(args[0])]
             return None
         if isinstance(owner, PyDict) and name == "update" and args and isinstance(args[0], PyDict):
-            for key, value, line in args[0].items():
-                owner.set(key, value, line)
+            self.merge(owner, args[0])
             return None
         return Unknown(f"the result of {name}()", node.lineno)
 
@@ -188,6 +239,7 @@ class ValuesMixin:
         if isinstance(value, Obj):  # the common case: one stereotype name
             return (vocab(value.var),)
         items = value if isinstance(value, list) else [] if value is None else [value]
+        self.spend(len(items))
         if not all(isinstance(item, Obj) for item in items):
             raise Unsupported("stereotype_instances must be stereotype names (a name or a list of names)")
         return tuple(vocab(item.var) for item in items)
@@ -195,6 +247,7 @@ class ValuesMixin:
     def tagged_of(self, value) -> dict:
         if not isinstance(value, PyDict):
             raise Unsupported("tagged_values must be a dict of strings")
+        self.spend(len(value))
         return {key: val for key, val, _ in value.items() if isinstance(key, str) and isinstance(val, str)}
 
     def values_of(self, value) -> dict:
@@ -202,6 +255,7 @@ class ValuesMixin:
             return {}
         if not isinstance(value, PyDict):
             raise Unsupported("values must be a dict")
+        self.spend(len(value))
         values = {}
         for key, val, line in value.items():
             if isinstance(key, str) and isinstance(val, str | bool | int | float) and val is not None:

@@ -14,6 +14,7 @@ defects executing the model would hide or stumble on. `emit` writes each file's 
 
 import ast
 import gc
+from bisect import bisect_right
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -98,19 +99,25 @@ def import_order(statements: dict[str, list]) -> list[str]:
     order: list[str] = []
     seen: set[str] = set()
     for key in statements:
-        _visit(key, imports, seen, order)
+        if key not in seen:
+            seen.add(key)
+            _visit(key, imports, seen, order)
     return order
 
 
 def _visit(key: str, imports: dict, seen: set, order: list) -> None:
-    """Depth first: the files `key` imports from, then `key`. Not a closure on purpose: a recursive closure is a
-    reference cycle, and with the collector paused it would keep every file's syntax tree alive."""
-    if key in seen:
-        return
-    seen.add(key)
-    for other in imports[key]:
-        _visit(other, imports, seen, order)
-    order.append(key)
+    """Depth first: the files `key` imports from, then `key`. A stack, not recursion: a chain of imports can be
+    longer than Python's recursion limit."""
+    stack = [(key, iter(imports[key]))]
+    while stack:
+        current, pending = stack[-1]
+        other = next((other for other in pending if other not in seen), None)
+        if other is None:
+            stack.pop()
+            order.append(current)
+        else:
+            seen.add(other)
+            stack.append((other, iter(imports[other])))
 
 
 def _find_defects(models: Models, env: Env) -> None:
@@ -153,13 +160,16 @@ def _duplicate_links(models: Models, env: Env) -> None:
     for var, _, line, fragment, _ in env.assignments:
         if isinstance(fragment, ModelFile):
             assigned[var].append((order[fragment.key], line))
+    for places in assigned.values():
+        places.sort()
     seen: dict[tuple, tuple] = {}
     for key, fragment in models.files.items():
         for link in fragment.links:
             a = models.sources.get(link.a, link.a) if link.kind in ("contains", "cites") else link.a
             pair, here = (link.kind, a, link.b), (order[key], link.line)
             first = seen.get(pair)
-            if first is None or any(first[2] < at <= here for var in (link.a, link.b) for at in assigned.get(var, ())):
+            if first is None or any(_assigned_between(assigned.get(var, []), first[2], here)
+                                    for var in (link.a, link.b)):
                 seen[pair] = (key, link.line, here)
                 continue
             where = f"{first[0]}:{first[1]}"
@@ -169,6 +179,12 @@ def _duplicate_links(models: Models, env: Env) -> None:
                 problem, message = "duplicate-link", f"the {link.kind} link {a} -> {link.b} is added twice"
             fragment.found(link.line, problem, f"{message} (first at {where}); CodeableModels stops the model here "
                            "('trying to link the same link twice'); remove the copy", about=link.b)
+
+
+def _assigned_between(places: list, after: tuple, until: tuple) -> bool:
+    """Whether a variable was assigned after one place and up to another (`places`: sorted)."""
+    i = bisect_right(places, after)
+    return i < len(places) and places[i] <= until
 
 
 def _unlinked_lists(models: Models, env: Env) -> None:

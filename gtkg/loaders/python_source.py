@@ -19,6 +19,7 @@ from gtkg.loaders.records import WARNING, Diagnostic
 
 MAX_MERGE = 40  # a broken chunk is retried together with up to this many following chunks
 MAX_LOOKAHEAD = 20  # errors located by parsing the whole rest of the text; later ones go chunk by chunk
+MAX_RETRIED_LINES = 100_000  # lines parsed again while merging broken chunks; then each chunk is tried alone
 # One-line declarations and option links are most of a big model file. ast.parse costs tens of microseconds a
 # line; building their few nodes directly costs a fraction of that. Only for unindented texts this long:
 FAST_PATH_MIN = 20_000
@@ -51,10 +52,13 @@ def split_statements(text: str, first_line: int = 1) -> tuple[list[ast.stmt], li
     chunks = _chunks(lines)
     statements: list[ast.stmt] = []
     diagnostics: list[Diagnostic] = []
-    k = 0
+    k = retried = 0
     while k < len(chunks):
         width = _readable_prefix(lines, chunks, k) if len(diagnostics) < MAX_LOOKAHEAD else 0
-        width = width or _readable_width(lines, chunks, k)
+        if not width:  # a merge parses up to MAX_MERGE growing texts: 1,000 broken lines took seconds
+            merge = MAX_MERGE if retried < MAX_RETRIED_LINES else 1
+            retried += merge * (chunks[min(k + merge, len(chunks)) - 1][1] - chunks[k][0])
+            width = _readable_width(lines, chunks, k, merge)
         if width:
             start, end = chunks[k][0], chunks[k + width - 1][1]
             statements.extend(_parse(textwrap.dedent("\n".join(lines[start:end])), first_line - 1 + start).body)
@@ -153,9 +157,9 @@ def _error_line(text: str) -> int | None:
         return 0
 
 
-def _readable_width(lines, chunks, k) -> int:
-    """How many chunks from k on parse together (0: chunk k cannot be read)."""
-    for width in range(1, min(MAX_MERGE, len(chunks) - k) + 1):
+def _readable_width(lines, chunks, k, merge: int = MAX_MERGE) -> int:
+    """How many chunks from k on (at most `merge`) parse together (0: chunk k cannot be read)."""
+    for width in range(1, min(merge, len(chunks) - k) + 1):
         start, end = chunks[k][0], chunks[k + width - 1][1]
         if _parse(textwrap.dedent("\n".join(lines[start:end]))) is not None:
             return width

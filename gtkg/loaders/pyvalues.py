@@ -10,8 +10,10 @@ Nothing here runs input: values are computed from `ast` nodes by `codeable`, and
 """
 
 import ast
+import reprlib
 
 from gtkg.loaders.associations import snake
+from gtkg.loaders.limits import MAX_SHOWN
 from gtkg.loaders.records import Link
 
 # The CodeableModels calls gtkg interprets (snake_case; camelCase spellings are normalised first).
@@ -153,6 +155,10 @@ def dotted(node: ast.expr) -> str:
     return ".".join(reversed(parts))
 
 
+BRIEF = reprlib.Repr()  # for values too large to show whole
+BRIEF.maxlevel, BRIEF.maxlist, BRIEF.maxtuple, BRIEF.maxstring, BRIEF.maxother = 3, 10, 10, 80, 80
+
+
 def show(value) -> str:
     """A value as a diagnostic message names it."""
     if isinstance(value, Obj):
@@ -161,4 +167,17 @@ def show(value) -> str:
         return value.describe()
     if isinstance(value, Link):
         return f"the link {value.a} -> {value.b}"
-    return repr(value)
+    return repr(value) if _short(value) else BRIEF.repr(value)
+
+
+def _short(value) -> bool:
+    """Whether a value's repr is short (lists are walked only that far: they may hold themselves, or be large)."""
+    left, todo = MAX_SHOWN, [value]
+    while todo:
+        current = todo.pop()
+        left -= len(current) if isinstance(current, str) else 1
+        if left < 0:
+            return False
+        if isinstance(current, list):
+            todo.extend(current[:left + 1])
+    return True
