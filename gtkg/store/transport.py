@@ -14,6 +14,7 @@ Every request of gtkg.store.remote goes through `send`, which
 import base64
 import http.client
 import socket
+import ssl
 import threading
 import time
 import urllib.error
@@ -21,7 +22,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from http import HTTPStatus
 
 from gtkg.errors import EndpointError
@@ -71,17 +72,17 @@ def send(endpoint: Endpoint, method: str, url: str, data: bytes | None = None, h
 def _attempt(endpoint: Endpoint, method: str, url: str, data, headers: dict) -> Answer | Exception:
     """One try, in a worker thread so that it ends in time whatever blocks (a read, DNS, a TLS handshake):
     at the deadline its sockets are shut down, which ends the worker's reads, and the caller goes on."""
+    sockets = _Sockets()
     try:
-        request = urllib.request.Request(url, data=data, method=method, headers=headers)
+        request = _Request(url, data=data, method=method, headers=headers, sockets=sockets)
     except ValueError as exc:  # not an http(s) URL
         return exc
     if endpoint.user:
         secret = f"{endpoint.user}:{endpoint.password or ''}".encode()
         request.add_header("Authorization", "Basic " + base64.b64encode(secret).decode("ascii"))
-    sockets = _Sockets()
     outcome: list = []
-    worker = threading.Thread(target=_exchange, args=(request, endpoint.timeout, sockets, outcome),
-                              name="gtkg-http", daemon=True)
+    worker = threading.Thread(target=_exchange, args=(request, endpoint.timeout, outcome), name="gtkg-http",
+                              daemon=True)
     worker.start()
     try:
         worker.join(endpoint.timeout)
@@ -92,12 +93,11 @@ def _attempt(endpoint: Endpoint, method: str, url: str, data, headers: dict) -> 
     return TimeoutError() if over else outcome[0]
 
 
-def _exchange(request, timeout: float, sockets: "_Sockets", outcome: list) -> None:
+def _exchange(request: "_Request", timeout: float, outcome: list) -> None:
     """Send the request and read the whole answer (any status) into outcome; or the exception."""
-    opener = urllib.request.build_opener(_Redirects(), _HTTPHandler(sockets.watch), _HTTPSHandler(sockets.watch))
     try:
         try:
-            response = opener.open(request, timeout=timeout)
+            response = _opener().open(request, timeout=timeout)
         except urllib.error.HTTPError as exc:  # an answer all the same (4xx, 5xx, a redirect not followed)
             response = exc
         with response:
@@ -150,13 +150,33 @@ def _status(answer: Answer, url: str) -> tuple[str, str, str]:
     return ("transient" if code in TRANSIENT_STATUS else "status"), what, hint
 
 
+@cache
+def _opener() -> urllib.request.OpenerDirector:
+    """One opener for all requests: its handlers keep no state, each request carries its sockets."""
+    return urllib.request.build_opener(_Redirects(), _HTTPHandler(), _HTTPSHandler())
+
+
+@cache
+def _tls() -> ssl.SSLContext:
+    """One TLS context, made on first use (urllib would make one per connection: 40 ms each)."""
+    return ssl.create_default_context()
+
+
+class _Request(urllib.request.Request):
+    def __init__(self, *args, sockets: "_Sockets", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sockets = sockets
+
+
 class _Redirects(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, req, fp, code, msg, headers, newurl):
         if req.get_method() != "GET":
             return None  # the redirect itself becomes the answer: an error naming where it points
         new = super().redirect_request(req, fp, code, msg, headers, newurl)
-        if new is not None and _origin(new.full_url) != _origin(req.full_url):
-            new.remove_header("Authorization")
+        if new is not None:
+            new.sockets = req.sockets
+            if _origin(new.full_url) != _origin(req.full_url):
+                new.remove_header("Authorization")
         return new
 
 
@@ -216,18 +236,10 @@ _HTTPConnection, _HTTPSConnection = _watched(http.client.HTTPConnection), _watch
 
 
 class _HTTPHandler(urllib.request.HTTPHandler):
-    def __init__(self, watch: Callable):
-        super().__init__()
-        self._watch = watch
-
     def http_open(self, req):
-        return self.do_open(partial(_HTTPConnection, watch=self._watch), req)
+        return self.do_open(partial(_HTTPConnection, watch=req.sockets.watch), req)
 
 
 class _HTTPSHandler(urllib.request.HTTPSHandler):
-    def __init__(self, watch: Callable):
-        super().__init__()
-        self._watch = watch
-
     def https_open(self, req):
-        return self.do_open(partial(_HTTPSConnection, watch=self._watch), req, context=self._context)
+        return self.do_open(partial(_HTTPSConnection, watch=req.sockets.watch), req, context=_tls())
