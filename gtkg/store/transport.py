@@ -118,7 +118,8 @@ def _failure(outcome: Answer | Exception, url: str, endpoint: Endpoint) -> tuple
                 f"{endpoint.query} in {config_path()}")
     if isinstance(reason, ConnectionRefusedError):
         return "refused", f"cannot reach SPARQL endpoint {url}: connection refused", "is the server running?"
-    if isinstance(reason, (str, ValueError, http.client.InvalidURL)):  # a URL that urllib cannot use
+    if isinstance(reason, (str, http.client.InvalidURL)) or (isinstance(reason, ValueError) and not isinstance(
+            reason, OSError)):  # a URL that urllib cannot use (a TLS verification error is a ValueError too)
         return "down", f"cannot use the URL {url}: {reason}", "check the URL (--endpoint, --update-endpoint, ...)"
     if isinstance(reason, (ConnectionError, http.client.HTTPException)):
         return ("transient", f"SPARQL endpoint {url} dropped the connection ({reason.__class__.__name__})",
