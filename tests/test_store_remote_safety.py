@@ -236,6 +236,17 @@ def test_a_request_ends_at_its_time_limit(kind):
         assert time.monotonic() - started < 5  # the stub goes on for 20 s
 
 
+def test_an_answer_too_large_ends_before_it_fills_memory(monkeypatch):
+    from gtkg.store import transport
+
+    monkeypatch.setattr(transport, "MAX_ANSWER_BYTES", 1 << 20)
+    with stub_server(lambda *request: (200, JSON, Trickle(b"[" * 65536, interval=0.001))) as (url, _):
+        started = time.monotonic()
+        with pytest.raises(EndpointError, match=f"^SPARQL endpoint {url}/query answered more than 1 MB; "):
+            RemoteStore(quick(url, timeout=60)).query("ASK {}")
+        assert time.monotonic() - started < 10  # the stub goes on for 20 s
+
+
 # -- odd answers to gtkg's own queries
 
 

@@ -2,7 +2,8 @@
 
 Every request of gtkg.store.remote goes through `send`, which
 - ends each attempt after the endpoint's `timeout` seconds, from connecting to the answer's last byte (a socket
-  timeout bounds only each read, so an answer that trickles or never ends would hold gtkg forever);
+  timeout bounds only each read, so an answer that trickles or never ends would hold gtkg forever), and
+  refuses an answer over MAX_ANSWER_BYTES (a fast endless one would fill memory first);
 - follows redirects for GET only: urllib turns a redirected POST into a GET without its body (a query or update
   would then "succeed" without running), so a redirected POST or PUT is an error that names where to go;
 - never sends the credentials to another origin (scheme, host, port) than the URL they were given for:
@@ -29,6 +30,11 @@ from gtkg.errors import EndpointError
 from gtkg.store.endpoint import Endpoint, config_path
 
 TRANSIENT_STATUS = {502, 503, 504}
+MAX_ANSWER_BYTES = 1 << 30  # an answer that never ends must not fill memory before its time is up
+
+
+class _TooLarge(Exception):
+    """An answer longer than MAX_ANSWER_BYTES."""
 
 
 class NoAnswerError(EndpointError):
@@ -47,8 +53,13 @@ class Answer:
 
     def describe(self) -> str:
         """`HTTP 200 text/html: <html>...` (the start of the body, on one line), for error messages."""
-        detail = " ".join(self.body[:1000].decode("utf-8", "replace").split())[:200]
+        detail = _start(self.body, 200)
         return f"HTTP {self.status} {self.media}" + (f": {detail}" if detail else ", an empty body")
+
+
+def _start(body: bytes, length: int) -> str:
+    """The start of an answer's body as one line of text."""
+    return " ".join(body[: length * 4].decode("utf-8", "replace").split())[:length]
 
 
 def send(endpoint: Endpoint, method: str, url: str, data: bytes | None = None, headers: dict | None = None, *,
@@ -102,15 +113,28 @@ def _exchange(request: "_Request", timeout: float, outcome: list) -> None:
             response = exc
         with response:
             outcome.append(Answer(response.geturl(), response.status, response.headers.get_content_type(),
-                                  response.read(), response.headers.get("Location")))
+                                  _read(response), response.headers.get("Location")))
     except Exception as exc:  # noqa: BLE001 - handed to the caller's thread
         outcome.append(exc)
+
+
+def _read(response) -> bytes:
+    chunks, size = [], 0
+    while chunk := response.read(1 << 20):
+        size += len(chunk)
+        if size > MAX_ANSWER_BYTES:
+            raise _TooLarge()
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _failure(outcome: Answer | Exception, url: str, endpoint: Endpoint) -> tuple[str, str, str]:
     """What went wrong: (kind, what happened, what to do)."""
     if isinstance(outcome, Answer):
         return _status(outcome, url)
+    if isinstance(outcome, _TooLarge):
+        return ("status", f"SPARQL endpoint {url} answered more than {MAX_ANSWER_BYTES >> 20} MB",
+                "is this URL a SPARQL endpoint? (gtkg reads a graph, or a query's results, up to that size)")
     reason = outcome.reason if isinstance(outcome, urllib.error.URLError) else outcome
     if isinstance(reason, TimeoutError):
         return ("timeout", f"SPARQL endpoint {url} did not answer within {endpoint.timeout:g} s",
@@ -138,7 +162,7 @@ def _status(answer: Answer, url: str) -> tuple[str, str, str]:
         return ("status", f"{what}, a redirect to {location}",
                 "gtkg follows redirects only to read, never to send a query or update: give that URL instead "
                 "(--endpoint, --update-endpoint, --graph-store)")
-    detail = " ".join(answer.body[:1000].decode("utf-8", "replace").split())[:300]
+    detail = _start(answer.body, 300)
     what += f": {detail}" if detail else ""
     if code in (401, 403):
         hint = f"check the credentials (GTKG_ENDPOINT_USER and GTKG_ENDPOINT_PASSWORD, or {config_path()})"
