@@ -7,6 +7,8 @@
 'https://example.org/data%20mesh/code/Pub%2FSub'
 >>> nt_term("say \\"hi\\"\\n")
 '"say \\\\"hi\\\\"\\\\n"'
+>>> nt_term("page\\x0cbreak")
+'"page\\\\u000Cbreak"'
 >>> nt_term(True)
 '"true"^^<http://www.w3.org/2001/XMLSchema#boolean>'
 >>> nt_term(float("inf"))
@@ -61,6 +63,10 @@ class Minter:
 _BOOLEAN = f"^^<{XSD}boolean>"
 _INTEGER = f"^^<{XSD}integer>"
 _DOUBLE = f"^^<{XSD}double>"
+# Every character that str.splitlines() splits on is escaped, besides the two N-Triples requires: then one
+# line is one quad for any reader of the text, however it splits lines.
+LINE_BREAKS = {char: f"\\u{ord(char):04X}" for char in "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}
+_LINE_BREAK = re.compile(f"[{''.join(LINE_BREAKS)}]")
 
 
 def nt_term(term) -> str:
@@ -68,8 +74,10 @@ def nt_term(term) -> str:
     if isinstance(term, str):  # literals first: IRIs rarely come here (QuadWriter writes them itself)
         if isinstance(term, IRI):
             return f"<{term}>"
-        if "\\" in term or '"' in term or "\n" in term or "\r" in term:
+        if '"' in term or "\\" in term or not term.isprintable():  # every line break is unprintable
             term = term.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+            if not term.isprintable():  # rare: a tab, or another line break (str.translate is 5x slower)
+                term = _LINE_BREAK.sub(lambda match: LINE_BREAKS[match.group()], term)
         return f'"{term}"'
     if isinstance(term, int):
         if isinstance(term, bool):

@@ -67,9 +67,13 @@ class OxigraphServer:
         rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")["results"]["bindings"]
         return {row["g"]["value"] for row in rows}
 
-    def clear(self) -> None:
-        data = urllib.parse.urlencode({"update": "DROP ALL"}).encode()
+    def update(self, text: str) -> None:
+        """A SPARQL update straight to the server."""
+        data = urllib.parse.urlencode({"update": text}).encode()
         urllib.request.urlopen(urllib.request.Request(self.update_url, data=data), timeout=10).close()
+
+    def clear(self) -> None:
+        self.update("DROP ALL")
 
     def stop(self) -> None:
         self.process.terminate()
@@ -100,22 +104,55 @@ def start_oxigraph(*options: str) -> OxigraphServer:
     raise reason
 
 
+class Trickle:
+    """An answer's body that never ends in time: `chunk` every `interval` seconds, for at most `seconds` (so
+    the stub stops by itself). With `raw`, the stub sends nothing else: `head` goes first, so even the status
+    line and headers can trickle."""
+
+    def __init__(self, chunk: bytes = b" ", interval: float = 0.05, seconds: float = 20, *, head: bytes = b"",
+                 raw: bool = False):
+        self.chunk, self.interval, self.seconds, self.head, self.raw = chunk, interval, seconds, head, raw
+
+    def __iter__(self):
+        yield self.head
+        end = time.monotonic() + self.seconds
+        while time.monotonic() < end:
+            yield self.chunk
+            time.sleep(self.interval)
+
+
 @contextmanager
 def stub_server(answer):
     """A local HTTP server whose every request is answered by answer(method, path, headers, body) ->
-    (status, content type, body bytes); yields (base URL, list of (method, path, headers, body) seen)."""
+    (status, content type, body bytes or a Trickle[, extra headers]); yields (base URL, list of
+    (method, path, headers, body) seen)."""
     seen = []
 
     class Handler(BaseHTTPRequestHandler):
         def handle_one(self):
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             seen.append((self.command, self.path, dict(self.headers), body))
-            status, media, payload = answer(self.command, self.path, self.headers, body)
+            status, media, payload, *extra = answer(self.command, self.path, self.headers, body)
+            if isinstance(payload, Trickle) and payload.raw:
+                return self.stream(payload)
             self.send_response(status)
             self.send_header("Content-Type", media)
+            for name, value in (extra[0] if extra else {}).items():
+                self.send_header(name, value)
+            if isinstance(payload, Trickle):  # no length: the body ends when the connection closes
+                self.end_headers()
+                return self.stream(payload)
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
             self.wfile.write(payload)
+
+        def stream(self, chunks):
+            self.close_connection = True
+            try:
+                for chunk in chunks:
+                    self.wfile.write(chunk)
+            except OSError:
+                pass  # the client hung up
 
         do_GET = do_POST = do_PUT = do_DELETE = handle_one
 

@@ -3,9 +3,11 @@
 import pyoxigraph as ox
 
 from gtkg.errors import InputError
+from gtkg.terms import LINE_BREAKS
 
 EXTENSIONS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
               ".trig": ox.RdfFormat.TRIG, ".jsonld": ox.RdfFormat.JSON_LD}
+_ESCAPES = str.maketrans(LINE_BREAKS)  # pyoxigraph writes \x85, \u2028 and \u2029 as they are
 
 
 def read(path, data: bytes, file_graph: str) -> dict[str, list[str]]:
@@ -22,5 +24,8 @@ def read(path, data: bytes, file_graph: str) -> dict[str, list[str]]:
                              "support; state the triple with a reification node or remove it")
         graph = default if not isinstance(quad, ox.Quad) or isinstance(quad.graph_name, ox.DefaultGraph) \
             else quad.graph_name
-        graphs.setdefault(graph.value, []).append(f"{quad.subject} {quad.predicate} {quad.object} {graph} .")
+        triple = f"{quad.subject} {quad.predicate} {quad.object}"
+        if not triple.isprintable():  # escaped in IRIs too (as N-Quads allows); the graph name is left as it is,
+            triple = triple.translate(_ESCAPES)  # since the stores match it with the graph's IRI
+        graphs.setdefault(graph.value, []).append(f"{triple} {graph} .")
     return graphs

@@ -9,7 +9,7 @@ query URL:
     password = "..."
     update = "https://sparql.example.org/study/update"     # optional, see Endpoint.resolve
     graph_store = "https://sparql.example.org/study/store"  # optional; "" uploads by SPARQL Update
-    timeout = 60                                           # seconds per request (default 30)
+    timeout = 60                                           # seconds a request may take in all (default 30)
     retries = 2                                            # extra attempts on transient errors
     union_default_graph = true                             # see below
 
@@ -18,7 +18,9 @@ Queries must see the union of all named graphs. By default each request names ev
 of a load in progress, but the server's work grows with the number of graphs (Oxigraph, 1,000 sources:
 6x slower than the union). `union_default_graph = true` trusts the server to expose the union as its
 default graph (Oxigraph: `serve --union-default-graph`; Fuseki: `tdb2:unionDefaultGraph true`) and is
-checked on first use; queries then also see the temporary graphs while a load uploads.
+checked on first use. A load's temporary graphs would be part of that union: each query first lists the
+graphs and, while there are temporary ones, names its dataset as above. (A load that starts uploading during
+a query is not seen by that check.)
 """
 
 import os
@@ -43,7 +45,7 @@ class Endpoint:
     graph_store: str | None = None
     user: str | None = None
     password: str | None = None
-    timeout: float = 30.0
+    timeout: float = 30.0  # seconds for a whole request, from connecting to the answer's last byte
     retries: int = 2
     backoff: float = 0.5  # seconds before the first retry; doubles each time
     union_default_graph: bool = False  # the server's default graph is the union of its named graphs

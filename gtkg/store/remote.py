@@ -1,34 +1,50 @@
 """A SPARQL 1.1 endpoint as the store: the same interface and results as the embedded store.
 
-Queries and updates go through SPARQLWrapper; graphs are uploaded and read by the Graph Store HTTP
-Protocol (plain HTTP, much faster for bulk data), or by SPARQL Update where the server has none.
-Queries see the union of all named graphs the standard way: the request names every graph as both
-default and named graph (SPARQL 1.1 Protocol `default-graph-uri` / `named-graph-uri`), so the server
-needs no union-default-graph setting (see gtkg.store.endpoint for the faster opt-in that uses one).
+Queries and updates use the SPARQL 1.1 Protocol; graphs are uploaded and read by the Graph Store HTTP
+Protocol (much faster for bulk data), or by SPARQL Update where the server has none. Every request goes
+through gtkg.store.transport (time limit, redirects, credentials, retries). Queries see the union of all
+named graphs the standard way: the request names every graph as both default and named graph (SPARQL 1.1
+Protocol `default-graph-uri` / `named-graph-uri`), so the server needs no union-default-graph setting (see
+gtkg.store.endpoint for the faster opt-in that uses one).
 
 A load is all or nothing provided the server runs one update request as one transaction, as SPARQL 1.1
-Update asks (Oxigraph, Fuseki and GraphDB do). A graph above `batch_size` triples travels as several
-documents, so a blank node must not be shared across batches (gtkg's loaders write none).
+Update asks (Oxigraph, Fuseki and GraphDB do). It uploads each graph to a temporary graph, then MOVEs them
+all in one update. A success answer is not taken on trust (the protocol allows any body, and a URL that is no
+SPARQL endpoint, or a proxy, may answer 200 to anything): one COUNT query checks that the temporary graphs
+hold every triple sent before the MOVE, and one after it that the graphs hold them and the temporary graphs
+are gone. (So a server that merges distinct literals of one value, "01" and "1" as xsd:integer, fails a load.)
+
+Temporary graphs are named urn:gtkg:tmp:<start time>:<token>:<n>. No query sees them, and a load drops those
+that a killed load left behind: the ones started over STALE_SECONDS ago (younger ones may belong to a load
+still running elsewhere; a load's clock is the machine's).
 """
 
-import base64
+import dataclasses
 import time
 import urllib.parse
-import urllib.request
 import uuid
 from collections.abc import Callable
-from http import HTTPStatus
 
 import pyoxigraph as ox
 
 from gtkg.errors import EndpointError, StoreError
 from gtkg.store.endpoint import Endpoint, config_path
 from gtkg.store.results import as_value, ntriples, serialize
-from gtkg.store.sparql_text import query_form
+from gtkg.store.sparql_text import names_dataset, query_form
+from gtkg.store.transport import Answer, NoAnswerError, send
 
 TEMPORARY = "urn:gtkg:tmp:"  # graphs being uploaded; never part of what gtkg reads
+STALE_SECONDS = 3600  # a temporary graph older than this is a leftover of a killed load
 BATCH_TRIPLES = 50_000
-TRANSIENT_STATUS = {502, 503, 504}
+NOT_APPLIED = "load not applied: the previous graphs are unchanged"
+UNSURE = "the server may or may not have applied the load: run it again"
+FORM = "application/x-www-form-urlencoded"
+ACCEPT_RESULTS = "application/sparql-results+json, application/sparql-results+xml;q=0.8"
+ACCEPT_RDF = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
+HTML = ("text/html", "application/xhtml+xml")  # never SPARQL results nor RDF: the page of some web server
+LIST_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
+# Virtuoso and RDF4J answer `GRAPH ?g {}` with one empty solution or none (against SPARQL 1.1): then this.
+LIST_GRAPHS_BY_TRIPLES = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 class RemoteStore:
@@ -39,14 +55,11 @@ class RemoteStore:
         self.endpoint = Endpoint.resolve(endpoint, update=update, graph_store=graph_store)
         self.location = self.endpoint.query
         self.batch_size = batch_size
-        self._graphs: set[str] | None = None
+        self._all_graphs: list[str] | None = None  # every named graph on the server, temporary ones too
         self._union_checked = False
 
     def graphs(self) -> set[str]:
-        if self._graphs is None:
-            table = self._sparql("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
-            self._graphs = {g for (g,) in table.rows if not g.startswith(TEMPORARY)}
-        return set(self._graphs)
+        return {g for g in self._listing() if not g.startswith(TEMPORARY)}
 
     def rebuilds(self, graphs: set[str]) -> bool:
         """Never: an endpoint is written graph by graph (see replace_graphs), not rebuilt in one bulk load."""
@@ -58,48 +71,63 @@ class RemoteStore:
 
     def replace_graphs(self, graphs: dict[str, str], progress: Callable | None = None, *,
                        files: dict | None = None) -> None:
-        """Replace each named graph by its N-Quads text, all or nothing.
+        """Replace each named graph by its N-Quads text, all or nothing, and check that the server did.
 
         Each graph is uploaded to a temporary graph first (in batches, calling progress(done, total,
         graph)); one update then MOVEs them all onto their targets. On any failure the temporary graphs
         are dropped and the previous graphs stay as they were.
         """
-        token = uuid.uuid4().hex
-        temporary = {graph: f"{TEMPORARY}{token}:{n}" for n, graph in enumerate(graphs)}
+        if not graphs:
+            return
+        started = int(time.time())
+        texts = {graph: _as_ntriples(graph, nquads) for graph, nquads in graphs.items()}
+        counts = {graph: len(set(lines)) for graph, lines in texts.items()}
+        temporary = {graph: f"{TEMPORARY}{started}:{uuid.uuid4().hex}:{n}" for n, graph in enumerate(graphs)}
+        moves = [f"MOVE <{temporary[g]}> TO <{g}>" if counts[g] else f"DROP SILENT GRAPH <{g}>" for g in graphs]
+        step = "prepare"
         try:
-            filled = self._upload(graphs, temporary, progress)
-            moves = [f"MOVE <{temporary[g]}> TO <{g}>" if g in filled else f"DROP SILENT GRAPH <{g}>" for g in graphs]
-            self._update(" ;\n".join(moves), idempotent=False)  # one request: one transaction on the server
+            self._drop_leftovers(started)
+            step = "upload"
+            uploaded = self._upload(texts, temporary, progress)
+            self._check_counts({temporary[g]: n for g, n in counts.items() if n}, uploaded,
+                               "the upload", "did not store the upload")
+            step = "move"
+            moved = self._update(" ;\n".join(moves), idempotent=False)  # one request: one transaction
+            step = "check"
+            self._check_counts({**counts, **{temporary[g]: 0 for g in graphs}}, moved,
+                               "the final update", "did not apply the load as sent")
         except BaseException as exc:
-            self._drop_quietly(temporary.values())
-            if isinstance(exc, EndpointError):
-                raise EndpointError(f"{exc} (load not applied: the previous graphs are unchanged)") from exc
+            if step != "prepare":
+                self._drop_quietly(temporary.values())
+            if isinstance(exc, EndpointError) and step != "check":
+                unsure = step == "move" and isinstance(exc, NoAnswerError)
+                raise EndpointError(f"{exc} ({UNSURE if unsure else NOT_APPLIED})") from exc
             raise
         finally:
-            self._graphs = None
-
-    def drop_graphs(self, graphs: list[str]) -> None:
-        if graphs:
-            self._update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs))
-            self._graphs = None
+            self._all_graphs = None
 
     def query(self, sparql: str, *, timeout: float | None = None):
-        """Run SPARQL over the union of all graphs: a Table (SELECT), a bool (ASK) or Turtle bytes.
+        """Run SPARQL over the union of all graphs (or the graphs its FROM clauses name): a Table (SELECT), a
+        bool (ASK) or Turtle bytes. The endpoint's own timeout bounds each request, `timeout` too when shorter."""
+        dataset = [] if names_dataset(sparql) else self._dataset()
+        return self._query(sparql, as_value, dataset, timeout=timeout)
 
-        The endpoint's own timeout bounds each request; `timeout` is accepted for the store interface."""
+    def _dataset(self) -> list[str]:
+        """The graphs a query names as its dataset; none for the server's union default graph, unless a
+        load's temporary graphs are on the server (looked up for each query, as a load may start any time)."""
         if self.endpoint.union_default_graph:
             self._check_union()
-            result = self._sparql(sparql)
-        else:
-            result = self._sparql(sparql, dataset=sorted(self.graphs()))
-        return as_value(result) if isinstance(result, list) else result
+            self._all_graphs = None
+            if not any(g.startswith(TEMPORARY) for g in self._listing()):
+                return []
+        return sorted(self.graphs())
 
     def _check_union(self) -> None:
         """Is a triple of a named graph in the default graph? (An empty store passes.)"""
         if self._union_checked:
             return
-        sample = self._sparql("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1")
-        if sample and not self._sparql(f"ASK {{ {str(sample[0])} }}"):
+        sample = self._query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1", list)
+        if sample and not self._ask(f"ASK {{ {str(sample[0])} }}"):
             raise EndpointError(f"SPARQL endpoint {self.endpoint.query} does not expose the union of its graphs "
                                 f"as default graph, yet union_default_graph = true for it in {config_path()}; "
                                 "enable it on the server (Oxigraph: --union-default-graph) or remove the setting")
@@ -117,133 +145,185 @@ class RemoteStore:
         return serialize(graphs, fmt, prefixes)
 
     def close(self) -> None:
-        self._graphs = None
+        self._all_graphs = None
+
+    # -- the graphs on the server
+
+    def _listing(self) -> list[str]:
+        if self._all_graphs is None:
+            graphs = self._select(LIST_GRAPHS, unbound=True, g=_iri)
+            if any(g is None for (g,) in graphs) or (not graphs and self._ask("ASK { GRAPH ?g { ?s ?p ?o } }")):
+                graphs = self._select(LIST_GRAPHS_BY_TRIPLES, g=_iri)
+            self._all_graphs = [g for (g,) in graphs]
+        return self._all_graphs
+
+    def _drop_leftovers(self, now: int) -> None:
+        """Drop the temporary graphs of loads killed midway (see STALE_SECONDS); never another graph."""
+        self._all_graphs = None
+        stale = [g for g in self._listing() if g.startswith(TEMPORARY) and _started(g) < now - STALE_SECONDS]
+        if stale:
+            self._update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in stale))
+
+    def _check_counts(self, expected: dict[str, int], sent: Answer | None, what: str, verdict: str) -> None:
+        """Does each graph hold `expected` triples? Else an error saying what the server answered to `what`."""
+        if not expected:
+            return
+        values = " ".join(f"<{g}>" for g in expected)
+        rows = self._select(f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} "
+                            "} GROUP BY ?g", g=_iri, n=_count)
+        found = dict(rows)
+        wrong = sorted(g for g, n in expected.items() if found.get(g, 0) != n)
+        if wrong:
+            url = sent.url.split("?", 1)[0]
+            raise EndpointError(
+                f"SPARQL endpoint {url} answered {sent.describe()} to {what}, yet {self.endpoint.query} counts "
+                f"{found.get(wrong[0], 0)} triples in <{wrong[0]}>, not {expected[wrong[0]]} ({len(wrong)} of "
+                f"{len(expected)} graphs differ): the server {verdict}; are the query, update and graph store URLs "
+                "those of one SPARQL server?")
 
     # -- uploads
 
-    def _upload(self, graphs: dict[str, str], temporary: dict[str, str], progress) -> set[str]:
-        """Upload every non-empty graph to its temporary graph; returns the graphs that have triples."""
-        texts = {graph: _as_ntriples(graph, nquads) for graph, nquads in graphs.items()}
-        total, done = sum(len(lines) for lines in texts.values()), 0
+    def _upload(self, texts: dict[str, list[str]], temporary: dict[str, str], progress) -> Answer | None:
+        """Upload every non-empty graph to its temporary graph; returns the last answer (None: nothing sent)."""
+        total, done, answer = sum(len(lines) for lines in texts.values()), 0, None
         for graph, lines in texts.items():
-            for start in range(0, len(lines), self.batch_size):
-                self._upload_batch(temporary[graph], lines[start: start + self.batch_size], first=start == 0)
-                done += len(lines[start: start + self.batch_size])
+            for n, batch in enumerate(self._batches(lines)):
+                answer = self._upload_batch(temporary[graph], batch, first=n == 0)
+                done += len(batch)
                 if progress:
                     progress(done, total, graph)
-        return {graph for graph, lines in texts.items() if lines}
+        return answer
 
-    def _upload_batch(self, graph: str, lines: list[str], *, first: bool) -> None:
+    def _batches(self, lines: list[str]) -> list[list[str]]:
+        """A graph's lines in batches of batch_size; in one if it has a blank node, which must not be split
+        (each document gets its own blank nodes)."""
+        if len(lines) <= self.batch_size or any("_:" in line for line in lines):
+            return [lines] if lines else []
+        return [lines[start: start + self.batch_size] for start in range(0, len(lines), self.batch_size)]
+
+    def _upload_batch(self, graph: str, lines: list[str], *, first: bool) -> Answer:
         body = "\n".join(lines) + "\n"
         if self.endpoint.graph_store:
-            self._http("PUT" if first else "POST", self._graph_url(graph), body.encode("utf-8"),
-                       {"Content-Type": "application/n-triples"})
-        else:
-            self._update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}}} }}")
+            return send(self.endpoint, "PUT" if first else "POST", self._graph_url(graph), body.encode("utf-8"),
+                        {"Content-Type": "application/n-triples"}, idempotent=first)
+        return self._update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}}} }}")
 
     def _drop_quietly(self, graphs) -> None:
         try:
             self._update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs), idempotent=False)
         except EndpointError:
-            pass  # the server is gone: its leftover temporary graphs are invisible to gtkg
+            pass  # the server is gone: the next load drops its leftover temporary graphs
 
     # -- reads
 
     def _read_graph(self, graph: str):
         if self.endpoint.graph_store:
-            url = self._graph_url(graph)
-            body, media = self._http("GET", url, None, {"Accept": "application/n-triples"})
-            return _parsed(url, media, lambda: list(ox.parse(body, format=ox.RdfFormat.from_media_type(media)
-                                                             or ox.RdfFormat.N_TRIPLES)))
-        return self._sparql(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+            answer = send(self.endpoint, "GET", self._graph_url(graph), headers={"Accept": ACCEPT_RDF})
+            return _parsed(answer, lambda: list(ox.parse(
+                answer.body, format=ox.RdfFormat.from_media_type(answer.media) or ox.RdfFormat.N_TRIPLES)))
+        return self._query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", list)
 
     def _graph_url(self, graph: str) -> str:
         separator = "&" if "?" in self.endpoint.graph_store else "?"
         return f"{self.endpoint.graph_store}{separator}{urllib.parse.urlencode({'graph': graph})}"
 
-    # -- transport
+    # -- SPARQL 1.1 Protocol
 
-    def _sparql(self, text: str, dataset=()):
-        """A query through SPARQLWrapper: a Table (SELECT), a bool (ASK) or a list of triples."""
-        from SPARQLWrapper import CONSTRUCT, DESCRIBE, JSON, TURTLE, URLENCODED
-
-        form = query_form(text)
-        client = self._client(text, form, URLENCODED)  # form-encoded: the dataset can be too long for a URL
-        for graph in dataset:
-            client.addParameter("default-graph-uri", graph)
-            client.addParameter("named-graph-uri", graph)
-        graph_result = form in (CONSTRUCT, DESCRIBE)
-        client.setReturnFormat(TURTLE if graph_result else JSON)
-        body, media = self._call(self.endpoint.query, lambda: _read(client.query().response))
+    def _query(self, text: str, read: Callable, dataset=(), timeout: float | None = None):
+        """POST a query (form-encoded: the dataset can be too long for a URL); `read` turns the parsed
+        answer (QuerySolutions, QueryBoolean, or an iterator of triples) into values."""
+        form = [("query", text), *((key, g) for g in dataset for key in ("default-graph-uri", "named-graph-uri"))]
+        graph_result = query_form(text) in ("CONSTRUCT", "DESCRIBE")
+        endpoint = self.endpoint
+        if timeout is not None and timeout < endpoint.timeout:
+            endpoint = dataclasses.replace(endpoint, timeout=timeout)
+        answer = send(endpoint, "POST", self.endpoint.query, urllib.parse.urlencode(form).encode("ascii"),
+                      {"Content-Type": FORM, "Accept": ACCEPT_RDF if graph_result else ACCEPT_RESULTS})
         if graph_result:
-            rdf_format = ox.RdfFormat.from_media_type(media) or ox.RdfFormat.TURTLE
-            return _parsed(self.endpoint.query, media, lambda: list(ox.parse(body, format=rdf_format)))
-        results_format = ox.QueryResultsFormat.from_media_type(media) or ox.QueryResultsFormat.JSON
-        return _parsed(self.endpoint.query, media,
-                       lambda: as_value(ox.parse_query_results(body, format=results_format)))
+            rdf_format = ox.RdfFormat.from_media_type(answer.media) or ox.RdfFormat.N_TRIPLES
+            return _parsed(answer, lambda: read(ox.parse(answer.body, format=rdf_format)))
+        results_format = ox.QueryResultsFormat.from_media_type(answer.media) or ox.QueryResultsFormat.JSON
+        return _parsed(answer, lambda: read(ox.parse_query_results(answer.body, format=results_format)))
 
-    def _update(self, text: str, *, idempotent: bool = True) -> None:
-        from SPARQLWrapper import POSTDIRECTLY
+    def _ask(self, text: str) -> bool:
+        answer = self._query(text, _table)
+        if not isinstance(answer, bool):
+            raise self._odd(text, "with a table, not a boolean")
+        return answer
 
-        client = self._client(text, text.split(None, 1)[0].upper(), POSTDIRECTLY)  # MOVE, DROP, INSERT
-        self._call(self.endpoint.update, lambda: _read(client.query().response), idempotent=idempotent)
+    def _select(self, text: str, *, unbound: bool = False, **columns: Callable) -> list[tuple]:
+        """The rows of a SELECT that gtkg itself asks, checked: each column there, its values converted by its
+        function (None where unbound, if allowed); anything else is an EndpointError, never a wrong answer."""
+        table = self._query(text, _table)
+        if isinstance(table, bool):
+            raise self._odd(text, "with a boolean, not a table")
+        names, rows = table
+        missing = [name for name in columns if name not in names]
+        if missing:
+            raise self._odd(text, f"without the column ?{missing[0]} (columns: {' '.join('?' + n for n in names)})")
+        picked = [(names.index(name), name, convert) for name, convert in columns.items()]
+        return [tuple(self._value(text, row[i], name, convert, unbound) for i, name, convert in picked)
+                for row in rows]
 
-    def _client(self, text: str, form: str, encoding: str):
-        """A SPARQLWrapper for one POST request of the given query form."""
-        from SPARQLWrapper import POST, SPARQLWrapper
+    def _value(self, text: str, term, name: str, convert: Callable, unbound: bool):
+        if term is None:
+            if unbound:
+                return None
+            raise self._odd(text, f"which gave no ?{name} in a row")
+        try:
+            return convert(term)
+        except TypeError as exc:
+            problem = f"which gave ?{name} = {term} where {exc} belongs"
+        raise self._odd(text, problem)
 
-        client = SPARQLWrapper(self.endpoint.query, updateEndpoint=self.endpoint.update)
-        client.setMethod(POST)
-        client.setRequestMethod(encoding)
-        # Set what setQuery() would: its regexes miss comments ("#+ ... loads" reads as LOAD) and take
-        # seconds on a large INSERT DATA.
-        client.queryString, client.queryType = text, form
-        client.timeout = self.endpoint.timeout  # setTimeout() would round it to whole seconds
-        if self.endpoint.user:
-            client.setCredentials(self.endpoint.user, self.endpoint.password or "")
-        return client
+    def _odd(self, text: str, problem: str) -> EndpointError:
+        query = " ".join(text.split())
+        query = query if len(query) <= 100 else query[:99] + "…"
+        return EndpointError(f"SPARQL endpoint {self.endpoint.query} answered the query `{query}` {problem}; is it "
+                             "a SPARQL 1.1 endpoint?")
 
-    def _http(self, method: str, url: str, data: bytes | None, headers: dict) -> tuple[bytes, str]:
-        """One plain HTTP request (Graph Store Protocol); returns body and media type."""
-        if self.endpoint.user:
-            secret = f"{self.endpoint.user}:{self.endpoint.password or ''}".encode()
-            headers = {**headers, "Authorization": "Basic " + base64.b64encode(secret).decode("ascii")}
-        request = urllib.request.Request(url, data=data, method=method, headers=headers)
-
-        def send():
-            with urllib.request.urlopen(request, timeout=self.endpoint.timeout) as response:
-                return _read(response)
-
-        return self._call(url, send, idempotent=method in ("GET", "PUT", "DELETE"))
-
-    def _call(self, url: str, send: Callable, *, idempotent: bool = True):
-        """Send, retrying transient failures with backoff; any failure becomes one EndpointError."""
-        attempt = 0
-        while True:
-            try:
-                return send()
-            except Exception as exc:
-                kind, what, hint = _describe(exc, url, self.endpoint)
-                if kind is None:
-                    raise
-                retry = kind == "refused" or (kind == "transient" and idempotent)
-                if not retry or attempt >= self.endpoint.retries:
-                    tries = f" ({attempt + 1} attempts)" if attempt else ""
-                    raise EndpointError(f"{what}{tries}; {hint}") from exc
-            time.sleep(self.endpoint.backoff * 2**attempt)
-            attempt += 1
+    def _update(self, text: str, *, idempotent: bool = True) -> Answer:
+        return send(self.endpoint, "POST", self.endpoint.update, text.encode("utf-8"),
+                    {"Content-Type": "application/sparql-update"}, idempotent=idempotent)
 
 
-def _parsed(url: str, media: str, parse: Callable):
+def _table(result) -> bool | tuple[list[str], list[list]]:
+    """A boolean, or a table's column names and rows of terms: read at once, since pyoxigraph's solutions
+    iterator must not outlive this thread's hold on it (an error that kept it would drop it elsewhere)."""
+    if isinstance(result, ox.QueryBoolean):
+        return bool(result)
+    names = [v.value for v in result.variables]
+    return names, [[solution[name] for name in names] for solution in result]
+
+
+def _iri(term) -> str:
+    if not isinstance(term, ox.NamedNode):
+        raise TypeError("an IRI")
+    return term.value
+
+
+def _count(term) -> int:
+    if not (isinstance(term, ox.Literal) and term.value.isdigit()):
+        raise TypeError("a count")
+    return int(term.value)
+
+
+def _started(graph: str) -> int:
+    """When the load that wrote this temporary graph started (0 if unknown: gtkg named them without it once)."""
+    started = graph[len(TEMPORARY):].split(":", 1)[0]
+    return int(started) if started.isdigit() and len(started) <= 12 else 0
+
+
+def _parsed(answer: Answer, parse: Callable):
+    what = f"SPARQL endpoint {answer.url} answered {answer.describe()}"
+    if answer.media in HTML:
+        raise EndpointError(f"{what}; is this URL a SPARQL endpoint?")
     try:
         return parse()
     except (SyntaxError, ValueError) as exc:
-        raise EndpointError(f"SPARQL endpoint {url} answered {media} that cannot be read: {exc}; is this URL "
-                            "a SPARQL endpoint?") from exc
-
-
-def _read(response) -> tuple[bytes, str]:
-    return response.read(), response.headers.get_content_type()
+        problem = " ".join(str(exc).split())
+    # raised here, not in the except clause, so that the parser's error and what it holds are freed now
+    raise EndpointError(f"{what}, which cannot be read ({problem}); is this URL a SPARQL endpoint?")
 
 
 def _as_ntriples(graph: str, nquads: str) -> list[str]:
@@ -257,58 +337,3 @@ def _as_ntriples(graph: str, nquads: str) -> list[str]:
             raise StoreError(f"the N-Quads given for graph <{graph}> hold a quad of another graph: {line[:200]}")
         lines.append(line[: -len(suffix)] + " .")
     return lines
-
-
-def _describe(exc: Exception, url: str, endpoint: Endpoint) -> tuple[str | None, str, str]:
-    """Classify a failed request: (kind, what happened, what to do); kind None for errors not HTTP's."""
-    import http.client
-    import urllib.error
-
-    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
-
-    if isinstance(exc, SPARQLWrapperException) and isinstance(exc.__context__, urllib.error.HTTPError):
-        return _status(exc.__context__.code, _wrapped_body(exc), url)
-    if isinstance(exc, urllib.error.HTTPError):
-        return _status(exc.code, exc.read(), url)
-    reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
-    if isinstance(reason, TimeoutError):
-        return ("timeout", f"SPARQL endpoint {url} did not answer within {endpoint.timeout:g} s",
-                f"if it is just slow, raise 'timeout' for {endpoint.query} in {config_path()}")
-    if isinstance(reason, ConnectionRefusedError):
-        return "refused", f"cannot reach SPARQL endpoint {url}: connection refused", "is the server running?"
-    if isinstance(reason, (ConnectionError, http.client.HTTPException)):
-        return ("transient", f"SPARQL endpoint {url} dropped the connection ({reason.__class__.__name__})",
-                "try again; if it persists, see the server's log")
-    if isinstance(reason, OSError):
-        return "down", f"cannot reach SPARQL endpoint {url}: {reason}", "check the URL and the network"
-    return None, "", ""
-
-
-def _status(code: int, body: bytes, url: str) -> tuple[str, str, str]:
-    phrase = HTTPStatus(code).phrase if code in HTTPStatus._value2member_map_ else ""
-    detail = " ".join(body.decode("utf-8", "replace").split())[:300]
-    what = f"SPARQL endpoint {url} answered HTTP {code} {phrase}".rstrip() + (f": {detail}" if detail else "")
-    if code in (401, 403):
-        hint = f"check the credentials (GTKG_ENDPOINT_USER and GTKG_ENDPOINT_PASSWORD, or {config_path()})"
-    elif code in (404, 405):
-        hint = "check the URL (--endpoint, --update-endpoint, --graph-store)"
-    elif code >= 500:
-        hint = "the server failed: see its log"
-    else:
-        hint = "the server refused the request"
-    return ("transient" if code in TRANSIENT_STATUS else "status"), what, hint
-
-
-def _wrapped_body(exc) -> bytes:
-    """The server's answer that SPARQLWrapper put into its exception message (as a bytes repr)."""
-    import ast
-
-    text = str(exc)
-    marker = "Response:\n"
-    if marker not in text:
-        return b""
-    try:
-        body = ast.literal_eval(text.split(marker, 1)[1])
-    except (ValueError, SyntaxError):
-        return b""
-    return body if isinstance(body, bytes) else str(body).encode()
