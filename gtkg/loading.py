@@ -26,7 +26,7 @@ class InputFile:
     origin: str = ""  # the file's real absolute path, recorded in the store beside its graph
 
     def __post_init__(self):
-        self.origin = self.origin or os.path.realpath(self.path)
+        self.origin = self.origin or real_path(self.path)
 
 
 @dataclass
@@ -104,7 +104,16 @@ def _walk(folder: Path, collected: Collected) -> None:
 
 def _key(path: Path) -> str:
     """The file's name, as text even when the name is not valid UTF-8."""
-    return path.name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return _as_text(path.name)
+
+
+def real_path(path) -> str:
+    """The absolute path with symlinks resolved, as text even when a name in it is not valid UTF-8."""
+    return _as_text(os.path.realpath(path))
+
+
+def _as_text(name: str) -> str:
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def build_graphs(files: list[InputFile], *, study: str = DEFAULT_STUDY, base: str = DEFAULT_BASE,
@@ -219,8 +228,8 @@ def _refuse_replacing(planned: dict, recorded: dict, study: str) -> None:
 def _gone(paths, found: Collected, planned: dict, recorded: dict) -> list[str]:
     """Graphs loaded earlier from files under a folder given now, whose files this load no longer finds there
     (files under a folder that could not be listed are kept)."""
-    folders = [Path(os.path.realpath(p)) for p in paths if Path(p).is_dir()]
-    kept = [Path(os.path.realpath(p)) for p in found.unreadable]
+    folders = [Path(real_path(p)) for p in paths if Path(p).is_dir()]
+    kept = [Path(real_path(p)) for p in found.unreadable]
     gone = []
     for graph, origin in recorded.items():
         where = Path(origin)
@@ -261,7 +270,7 @@ def remove(targets, *, store=None, endpoint: str | None = None, study: str = DEF
 def _graphs_of(given: str, graphs: set, recorded: dict, minter: Minter) -> list[str]:
     if given in graphs:
         return [given]
-    where = Path(os.path.realpath(given))
+    where = Path(real_path(given))
     loaded = [g for g, origin in recorded.items() if g in graphs and (Path(origin) == where or where in
                                                                        Path(origin).parents)]
     if loaded or Path(given).is_dir():

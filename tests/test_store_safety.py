@@ -308,3 +308,27 @@ def test_remove_takes_a_file_a_folder_or_a_graph(tmp_path, notes):
     left = invoke("sparql", "--store", store, "-f", "csv", "SELECT DISTINCT ?p WHERE { ?f "
                   "<https://w3id.org/gtkg/ontology#path> ?p } ORDER BY ?p").stdout.split()[1:]
     assert left == ["data_mesh_model.py", "sources_and_codes_model.py"]
+
+
+def test_mirroring_refusing_and_removing_work_on_every_backend(tmp_path, notes, backend):
+    from gtkg.errors import InputError
+    from gtkg.exporting import sparql
+    from gtkg.loading import load, remove
+
+    def ids():
+        rows = sparql("SELECT DISTINCT ?id WHERE { ?s a <https://w3id.org/gtkg/ontology#Source> ; "
+                      "<http://purl.org/dc/terms/identifier> ?id } ORDER BY ?id", **backend).rows
+        return [row[0] for row in rows]
+
+    load([notes], **backend)
+    (notes / "s_3.md").unlink()
+    summary = load([notes], **backend)
+    assert summary.removed == [str(notes / "s_3.md")] and ids() == ["s1", "s2"]
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "s_1.md").write_text(NOTE.read_text())
+    with pytest.raises(InputError, match="--replace"):
+        load([other / "s_1.md"], **backend)
+    assert load([other / "s_1.md"], replace=True, **backend).files == 1
+    assert remove([other / "s_1.md"], **backend).graphs == ["https://w3id.org/gtkg/data/study/file/s_1.md"]
+    assert ids() == ["s2"]

@@ -32,8 +32,11 @@ from gtkg.store.endpoint import Endpoint, config_path
 from gtkg.store.results import as_value, ntriples, serialize
 from gtkg.store.sparql_text import names_dataset, query_form
 from gtkg.store.transport import Answer, NoAnswerError, send
+from gtkg.terms import nt_term
 
 TEMPORARY = "urn:gtkg:tmp:"  # graphs being uploaded; never part of what gtkg reads
+FILES = "urn:gtkg:files"  # which input file each graph was loaded from; never part of what gtkg reads
+LOADED_FROM = "https://w3id.org/gtkg/ontology#loadedFrom"
 STALE_SECONDS = 3600  # a temporary graph older than this is a leftover of a killed load
 BATCH_TRIPLES = 50_000
 NOT_APPLIED = "load not applied: the previous graphs are unchanged"
@@ -59,15 +62,19 @@ class RemoteStore:
         self._union_checked = False
 
     def graphs(self) -> set[str]:
-        return {g for g in self._listing() if not g.startswith(TEMPORARY)}
+        return {g for g in self._listing() if not g.startswith(TEMPORARY) and g != FILES}
 
     def rebuilds(self, graphs: set[str]) -> bool:
         """Never: an endpoint is written graph by graph (see replace_graphs), not rebuilt in one bulk load."""
         return False
 
     def files(self) -> dict[str, str]:
-        """Graph -> input file records: not kept on endpoints yet, so loads there neither mirror nor refuse."""
-        return {}
+        """Graph IRI -> the input file it was loaded from, kept in gtkg's graph <urn:gtkg:files>."""
+        if FILES not in self._listing():
+            return {}
+        rows = self._select(f"SELECT ?g ?path WHERE {{ GRAPH <{FILES}> {{ ?g <{LOADED_FROM}> ?path }} }}",
+                            g=_iri, path=_text)
+        return dict(rows)
 
     def replace_graphs(self, graphs: dict[str, str], progress: Callable | None = None, *,
                        files: dict | None = None) -> None:
@@ -84,6 +91,7 @@ class RemoteStore:
         counts = {graph: len(set(lines)) for graph, lines in texts.items()}
         temporary = {graph: f"{TEMPORARY}{started}:{uuid.uuid4().hex}:{n}" for n, graph in enumerate(graphs)}
         moves = [f"MOVE <{temporary[g]}> TO <{g}>" if counts[g] else f"DROP SILENT GRAPH <{g}>" for g in graphs]
+        moves += _recording(files or {})
         step = "prepare"
         try:
             self._drop_leftovers(started)
@@ -285,6 +293,25 @@ class RemoteStore:
     def _update(self, text: str, *, idempotent: bool = True) -> Answer:
         return send(self.endpoint, "POST", self.endpoint.update, text.encode("utf-8"),
                     {"Content-Type": "application/sparql-update"}, idempotent=idempotent)
+
+
+def _recording(files: dict) -> list[str]:
+    """The updates that record each graph's input file (None: forget it), in the same request as the moves."""
+    if not files:
+        return []
+    forget = " ".join(f"<{g}>" for g in files)
+    updates = [f"DELETE {{ GRAPH <{FILES}> {{ ?g <{LOADED_FROM}> ?path }} }} WHERE {{ VALUES ?g {{ {forget} }} "
+               f"GRAPH <{FILES}> {{ ?g <{LOADED_FROM}> ?path }} }}"]
+    recorded = " ".join(f"<{g}> <{LOADED_FROM}> {nt_term(path)} ." for g, path in files.items() if path is not None)
+    if recorded:
+        updates.append(f"INSERT DATA {{ GRAPH <{FILES}> {{ {recorded} }} }}")
+    return updates
+
+
+def _text(term) -> str:
+    if not isinstance(term, ox.Literal):
+        raise TypeError("a literal")
+    return term.value
 
 
 def _table(result) -> bool | tuple[list[str], list[list]]:
