@@ -1,13 +1,21 @@
 """`serve()`: the embedded store as a read-only SPARQL 1.1 endpoint, with the standard library's HTTP server.
 
-    GET/POST /query   SPARQL 1.1 Protocol queries (`query=`, or a body of type application/sparql-query),
-                      over the union of all graphs unless `default-graph-uri`/`named-graph-uri` are given;
-                      results as SPARQL JSON, XML, CSV or TSV, graphs as Turtle or N-Triples (Accept header)
-    GET /store?graph= one named graph (Graph Store Protocol, read only), so `--endpoint` works against it
-    anything else     updates and writes are refused with 403
+    GET/HEAD/POST /query  SPARQL 1.1 Protocol queries (`query=`, or a body of type application/sparql-query),
+                          over the graphs named by `default-graph-uri`/`named-graph-uri`, else by the query's
+                          FROM/FROM NAMED, else the union of all graphs; results as SPARQL JSON, XML, CSV or
+                          TSV, graphs as Turtle or N-Triples (Accept header)
+    GET /store?graph=     one named graph (Graph Store Protocol, read only), so `--endpoint` works against it
+    anything else         updates and writes are refused with 403
 
-The store is opened read-only; when a load has changed its folder since, the next request reopens it, so the
-endpoint always answers from the latest completed load (a load in progress is not seen until it ends).
+Every query runs in a worker process (see gtkg.serve_workers) that has the store open read-only and reopens it
+when a load has changed the folder, so the endpoint answers from the latest completed load.
+
+Abuse gets a one-line text answer, never a hang: a query past `timeout` is killed (500), an answer past
+`max_rows` rows or `max_bytes` bytes is refused (500; never truncated, so no client mistakes it for the whole
+answer), SERVICE is refused (400) unless allowed, a Host or Origin that is not this server is refused (403:
+a web page that rebinds its DNS name to 127.0.0.1 sends its own name), bad or oversized bodies get 400/413,
+clients that are silent for `idle` seconds or take `request_time` to send a request are dropped, and beyond
+`connections` open requests (or with every worker busy for `timeout`) the answer is 503.
 """
 
 import io
@@ -29,6 +37,7 @@ from gtkg.store.sparql_text import names_dataset, refuse_service
 QUERY_PATHS = ("/query", "/sparql", "/")
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 WILDCARDS = ("", "0.0.0.0", "::")
+MAX_FIELDS = 1000  # of a form body: a body of ampersands would otherwise become millions of list entries
 
 
 @dataclass(frozen=True)
@@ -206,7 +215,10 @@ class Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode("utf-8", "replace")
         media = self.headers.get_content_type()
         if media == "application/x-www-form-urlencoded":
-            params = {**params, **urllib.parse.parse_qs(body, keep_blank_values=True)}
+            try:
+                params = {**params, **urllib.parse.parse_qs(body, keep_blank_values=True, max_num_fields=MAX_FIELDS)}
+            except ValueError as exc:
+                return self._send(400, f"bad form body: {exc}\n".encode())
         elif media == "application/sparql-query":
             params = {**params, "query": [body]}
         if path in QUERY_PATHS and "update" not in params and media != "application/sparql-update":

@@ -7,7 +7,9 @@ the next request starts another. Answers are serialized in the worker, within th
 """
 
 import multiprocessing
+import multiprocessing.connection
 import os
+import signal
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -163,6 +165,8 @@ class _Worker:
 
 def _serve_jobs(connection, path: Path) -> None:
     """A worker's life: answer jobs until the server closes its end."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the server stops us
+    threading.Thread(target=_exit_with_parent, daemon=True).start()
     snapshot = _Snapshot(path)
     try:
         snapshot.db()
@@ -179,6 +183,13 @@ def _serve_jobs(connection, path: Path) -> None:
         except Exception as exc:  # noqa: BLE001 (a worker must always answer: the request thread waits for it)
             answer = plain(500, f"the query failed: {type(exc).__name__}: {exc}")
         connection.send(answer)
+
+
+def _exit_with_parent() -> None:
+    """End this worker when the server process is gone, even in the middle of a query (killed with -9, the
+    server cannot stop its workers)."""
+    multiprocessing.connection.wait([multiprocessing.parent_process().sentinel])
+    os._exit(1)
 
 
 def _answer(snapshot: "_Snapshot", job: Job) -> Answer:

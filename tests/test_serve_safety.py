@@ -156,6 +156,16 @@ def test_conflicting_content_lengths_are_a_400(start):
     assert raw(server, post(server, ["6", "60"])).startswith(b"HTTP/1.0 400 ")
 
 
+def test_form_body_with_too_many_fields_is_a_400(start):
+    server = start()
+    body = "query=ASK%7B%7D" + "&a=1" * 2000
+    connection = http.client.HTTPConnection("127.0.0.1", port_of(server), timeout=30)
+    connection.request("POST", "/query", body, {"Content-Type": "application/x-www-form-urlencoded"})
+    response = connection.getresponse()
+    assert response.status == 400 and b"bad form body" in response.read()
+    connection.close()
+
+
 def test_idle_and_slow_clients_are_dropped(start):
     server = start(idle=1, request_time=2)
     assert raw(server, b"", timeout=10) == b""  # silent: closed after a second
