@@ -112,8 +112,8 @@ class SparqlServer(ThreadingHTTPServer):
 
 def serve(*, store=None, host: str = "127.0.0.1", port: int = 7878, log: Callable[[str], None] | None = None,
           allow_service: bool = False, **limits) -> SparqlServer:
-    """Bind the endpoint and start a query worker on the embedded store folder; the caller runs
-    serve_forever() and close().
+    """Bind the endpoint and start a query worker on the embedded store folder `store` (default $GTKG_STORE,
+    else .gtkg); the caller runs serve_forever() and close().
 
     `log` receives one line per request (nothing is printed otherwise). `limits` are the fields of `Limits`
     (timeout, max_rows, ...). SERVICE clauses are refused unless `allow_service`. The workers are started by
@@ -122,8 +122,8 @@ def serve(*, store=None, host: str = "127.0.0.1", port: int = 7878, log: Callabl
     """
     from gtkg.store import MEMORY, store_path
 
-    path = getattr(store, "path", None) if hasattr(store, "replace_graphs") else store_path(store)
-    if path is None or str(path) == MEMORY:
+    path = store_path(store)
+    if str(path) == MEMORY:
         raise InputError("gtkg serve needs a store folder (--store DIR), not a store in memory")
     try:
         server = SparqlServer(path, (host, port), log, limits=Limits(**limits), allow_service=allow_service)
@@ -242,7 +242,7 @@ class Handler(BaseHTTPRequestHandler):
         if origin is not None and not _accepts_origin(origin, bind, port):
             return plain(403, f"this server does not answer pages from {origin!r}")
         lengths = self.headers.get_all("Content-Length") or []
-        if len(set(lengths)) > 1 or not all(length.strip().isdigit() for length in lengths):
+        if len(set(lengths)) > 1 or not all(length.strip().isdecimal() for length in lengths):
             return plain(400, f"bad Content-Length: {', '.join(lengths)}")
         if lengths and int(lengths[0]) > self.server.limits.max_body:
             return plain(413, f"request body larger than {self.server.limits.max_body} bytes, this server's limit")

@@ -153,9 +153,12 @@ class _Worker:
 
     def opened(self, timeout: float) -> str | None:
         """None once the worker has opened the store, else why it has not."""
-        if not self.connection.poll(timeout):
-            return f"the query worker did not open the store within {timeout:g} s; try again"
-        return self.connection.recv()
+        try:
+            if not self.connection.poll(timeout):
+                return f"the query worker did not open the store within {timeout:g} s; try again"
+            return self.connection.recv()
+        except (EOFError, OSError) as exc:
+            return f"the query worker stopped while opening the store ({exc or type(exc).__name__}); try again"
 
     def kill(self) -> None:
         self.process.kill()
