@@ -135,7 +135,8 @@ class QueryPool:
 
 def _context():
     """Worker processes are started by a fork server (or spawned where there is none): never forked from
-    the threaded server. The fork server imports this module once, so each worker starts in milliseconds."""
+    the threaded server. The fork server imports this module and the main module once (as it does by
+    default), so each worker starts in milliseconds and does not import the main module again."""
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
