@@ -334,12 +334,20 @@ def query(name, params, fmt, output, timeout, store, endpoint):
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535), help="TCP port.")
 @click.option("--bind", "host", default="127.0.0.1", show_default=True, metavar="ADDRESS",
               help="Address to listen on; anything but loopback makes the study reachable from other machines.")
+@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
+              metavar="SECONDS", help="Longest a query may run; it is stopped then and the client gets an error.")
+@click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(min=1), metavar="N",
+              help="Most rows (or CONSTRUCT triples) of one answer; a larger answer is an error, never truncated.")
+@click.option("--allow-service", is_flag=True,
+              help="Run SERVICE clauses: the server then fetches any URL a client names (refused by default).")
 @click.option("--quiet", is_flag=True, help="Do not log requests.")
 @handle_errors
-def serve(store, port, host, quiet):
+def serve(store, port, host, timeout, max_rows, allow_service, quiet):
     """Serve the store as a read-only SPARQL 1.1 endpoint (query at /query; updates refused).
 
     Any SPARQL client can query the study without a server install; it answers from the latest load.
+    Each query may run --timeout seconds and return --max-rows rows; requests must name this server
+    (Host localhost or 127.0.0.1, or the --bind address).
 
     Example: gtkg serve --port 7878, then gtkg query sources --endpoint http://127.0.0.1:7878/query
     """
@@ -349,8 +357,9 @@ def serve(store, port, host, quiet):
     if not is_loopback(host):
         click.echo(f"Warning: listening on {host}: anyone who can reach this machine can read the study "
                    "(no authentication, no TLS).", err=True)
-    server = start(store=store, host=host, port=port, log=None if quiet else lambda line: click.echo(line, err=True))
-    click.echo(f"Serving {server.store.location} read-only at {server.url} (Ctrl-C to stop)", err=True)
+    server = start(store=store, host=host, port=port, timeout=timeout, max_rows=max_rows,
+                   allow_service=allow_service, log=None if quiet else lambda line: click.echo(line, err=True))
+    click.echo(f"Serving {server.location} read-only at {server.url} (Ctrl-C to stop)", err=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
