@@ -86,7 +86,7 @@ def test_uploads_answered_with_success_but_not_stored_are_an_error(sparql_server
         endpoint = Endpoint(proxy + "/query", proxy + "/update",
                             graph_store=proxy + "/store" if upload == "graph store" else None)
         with pytest.raises(EndpointError) as error:
-            load([changed_note(write)], endpoint=endpoint)
+            load([changed_note(write)], endpoint=endpoint, replace=True)
     message = str(error.value)
     where = proxy + ("/store" if upload == "graph store" else "/update")
     assert f"SPARQL endpoint {where} answered HTTP 200 text/html: <p>thanks</p>" in message
@@ -105,7 +105,7 @@ def test_final_update_answered_with_success_but_not_applied_is_an_error(sparql_s
 
     with stub_server(answer) as (proxy, _):
         with pytest.raises(EndpointError) as error:
-            load([changed_note(write)], endpoint=proxy + "/query")
+            load([changed_note(write)], endpoint=proxy + "/query", replace=True)
     message = str(error.value)
     assert f"SPARQL endpoint {proxy}/update answered HTTP 204 text/plain, an empty body" in message
     assert "did not apply the load" in message

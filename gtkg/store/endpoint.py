@@ -20,7 +20,8 @@ of a load in progress, but the server's work grows with the number of graphs (Ox
 default graph (Oxigraph: `serve --union-default-graph`; Fuseki: `tdb2:unionDefaultGraph true`) and is
 checked on first use. A load's temporary graphs would be part of that union: each query first lists the
 graphs and, while there are temporary ones, names its dataset as above. (A load that starts uploading during
-a query is not seen by that check.)
+a query is not seen by that check.) gtkg's record of which input file each graph came from (the graph
+<urn:gtkg:files>, one gt:loadedFrom triple per file) is part of that union too, and so visible to ad-hoc queries.
 """
 
 import os

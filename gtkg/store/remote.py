@@ -122,12 +122,15 @@ class RemoteStore:
 
     def _dataset(self) -> list[str]:
         """The graphs a query names as its dataset; none for the server's union default graph, unless a
-        load's temporary graphs are on the server (looked up for each query, as a load may start any time)."""
+        load's temporary graphs are on the server (looked up for each query, as a load may start any time).
+        The union default graph holds gtkg's record of input files too, so that dataset does as well."""
         if self.endpoint.union_default_graph:
             self._check_union()
             self._all_graphs = None
-            if not any(g.startswith(TEMPORARY) for g in self._listing()):
+            listing = self._listing()
+            if not any(g.startswith(TEMPORARY) for g in listing):
                 return []
+            return sorted(self.graphs() | ({FILES} & set(listing)))
         return sorted(self.graphs())
 
     def _check_union(self) -> None:
