@@ -107,11 +107,25 @@ def _seconds(text: str) -> float:
 
 
 @pytest.mark.parametrize(("make", "n"), [
+    (unclosed_fences_between_quotes, 2000),  # each fence looked for its close to the end of the file
+    (labelled_line, 6000),  # each identifier was compared with all the ones before
+    (long_trace, 12500),  # the trace's text grew by copying
+    (blanks_in(""), 2000),  # a labelled line's pattern tried every split of leading blanks
+    (blanks_in("- "), 2000),
+    (blanks_in("```"), 8000),
+    (blanks_in("**OPEN CODING TRACE"), 16000),
+    (blanks_in_field_heading, 8000),
     (blank_lines_after_broken_code, 20000),  # the unreadable part's trailing blank lines were cut one by one
-], ids=["blank-lines-after-broken-code"])
+], ids=["unclosed-fences-between-quotes", "labelled-line", "long-trace", "blank-run", "bullet-blank-run",
+        "fence-blank-run", "trace-marker-blank-run", "field-heading-blank-run", "blank-lines-after-broken-code"])
 def test_notes_reading_time_grows_linearly(make, n):
     small, large = _seconds(make(n)), _seconds(make(4 * n))
     assert large < 8 * small + 0.5, f"{make.__name__}: {small:.3f} s for {n}, {large:.3f} s for {4 * n}"
+
+
+def test_labelled_line_mentions_each_identifier_once_in_order():
+    [trace] = parse(TRACE + "Familiar options: b, a, b, `c`, a\nNew options: c, d\n", "s_7.md").traces
+    assert trace.mentions == ["b", "a", "c", "d"]
 
 
 def test_budget_spent_on_joining_lines_is_reported_and_the_rest_still_loads():
