@@ -1,4 +1,5 @@
-"""Field notes of hostile size and shape: reading them costs work linear in the file's size.
+"""Field notes of hostile size and shape: reading them costs work linear in the file's size, and what cannot be
+read (a lone surrogate, a line over 16 MiB, bytes that are not UTF-8) gives a diagnostic, never a traceback.
 
 Work is measured where it can be counted (characters handed to Python's parser); elsewhere as wall time of
 N against 4N lines, with an absolute slack, so that only a quadratic loop (16 times, not 4) fails.
@@ -8,8 +9,10 @@ import builtins
 import time
 
 import pytest
+from helpers import select
 
 from gtkg.loaders.notes import parse
+from gtkg.loading import load
 
 TRACE = "# s\n7\n# coding\n> quoted\n\n**OPEN CODING TRACE:**\n"
 
@@ -143,3 +146,41 @@ def test_lines_are_still_joined_where_python_needs_the_next_ones():
     [trace] = parse(TRACE + "```python\n" + code + "```\n", "s_7.md").traces
     lines = [d.line for d in trace.fences[0].fragment.diagnostics if d.problem == "unreadable-snippet"]
     assert lines == [*range(8, 28), 32]
+
+
+# ---------------------------------------------------------------------------------- input it cannot take
+
+NOTE = "# s\n{n}\n## title\nT\n# coding\n> quoted\n\n**OPEN CODING TRACE:**\nFamiliar options: rest_apis\n"
+
+
+def _loaded(write, store, name: str, data) -> list[dict]:
+    load([write(name, data)], store=store)
+    return select(store, "SELECT ?problem ?line WHERE { ?d gt:problem ?problem ; gt:line ?line } ORDER BY ?line")
+
+
+def test_lone_surrogate_in_a_python_string_is_one_diagnostic(write, store):
+    fence = ('```python\nx = CClass(practice, "bad \\ud800 label")\ny = CClass(force, "\\U0000dfff")\n'
+             'z = CClass(force, "\\ud83d\\ude00 pair")\n```\n')
+    diags = _loaded(write, store, "s_7.md", NOTE.format(n=7) + fence)
+    assert diags == [{"problem": "surrogate-escape", "line": 11}]
+    labels = select(store, "SELECT ?l WHERE { ?c a gt:Code ; rdfs:label ?l } ORDER BY ?l")
+    assert labels == [{"l": "bad \ufffd label"}, {"l": "\ufffd"}, {"l": "\U0001f600 pair"}]
+
+
+def test_line_over_16_mib_is_one_diagnostic_and_the_rest_loads(write, store):
+    text = NOTE.format(n=8) + "Context: " + "a" * (16 << 20) + "\n```python\nz = CClass(practice, 'Z')\n```\n"
+    diags = _loaded(write, store, "s_8.md", text)
+    assert diags == [{"problem": "long-line", "line": 10}]
+    assert select(store, "SELECT ?l WHERE { ?c a gt:Code ; rdfs:label ?l }") == [{"l": "Z"}]
+
+
+def test_trace_over_a_mebibyte_is_cut_with_one_diagnostic():
+    notes = parse(TRACE + "a line of prose\n" * 140_000 + "Familiar options: queues\n", "s_7.md")
+    assert [(d.problem, d.line) for d in notes.diagnostics] == [("long-text", 6)]
+    [trace] = notes.traces
+    assert len(trace.text) == 1 << 20 and trace.mentions == ["queues"]
+
+
+def test_windows_1252_and_invalid_utf8_bytes_are_one_diagnostic(write, store):
+    data = NOTE.format(n=9).encode() + b"caf\xe9 \x93quoted\x94 \x81\n```python\nw = CClass(practice, 'W')\n```\n"
+    assert _loaded(write, store, "s_9.md", data) == [{"problem": "encoding", "line": 10}]

@@ -14,7 +14,7 @@ from itertools import accumulate
 
 from gtkg.loaders.codeable import Env, interpret_text
 from gtkg.loaders.emit import FileEmitter
-from gtkg.loaders.records import INFO, WARNING, Diagnostic, Fragment
+from gtkg.loaders.records import INFO, MAX_TEXT, WARNING, Diagnostic, Fragment
 from gtkg.ontology import GT
 
 HEADER_FIELDS = ("url", "tiny url", "archive url", "title", "source code", "example", "source type",
@@ -115,6 +115,24 @@ class _Parser:
         self.intro = ""
         self.next_close = _NextLine(self.lines, FENCE_CLOSE.match)
         self.next_boundary = _NextLine(self.lines, _ends_unclosed_fence)
+        self.leave_out_long_lines()
+
+    def leave_out_long_lines(self) -> None:
+        if max(map(len, self.lines)) <= MAX_TEXT:
+            return
+        for i, line in enumerate(self.lines):
+            if len(line) > MAX_TEXT:
+                self.note(i + 1, "long-line", f"line is {_mib(len(line))} long, over the {_mib(MAX_TEXT)} gtkg reads "
+                          "in a line (an embedded image? a pasted dump?); left out; shorten or split it to have it "
+                          "read", WARNING, text=line[:80])
+                self.lines[i] = ""
+
+    def cut(self, text: str, line: int, what: str) -> str:
+        if len(text) <= MAX_TEXT:
+            return text
+        self.note(line, "long-text", f"{what} is {_mib(len(text))} long; only its first {_mib(MAX_TEXT)} is kept as "
+                  "its text; split it", WARNING)
+        return text[:MAX_TEXT]
 
     def run(self) -> Notes:
         while self.i < len(self.lines):
@@ -171,7 +189,7 @@ class _Parser:
                 values.append(line.strip())
             self.i += 1
         if values:
-            self.notes.header[name] = ("\n".join(values), start + 1)
+            self.notes.header[name] = (self.cut("\n".join(values), start + 1, f"header '{name}'"), start + 1)
 
     def start_trace(self, kind: str) -> None:
         self.finish_trace()
@@ -243,12 +261,13 @@ class _Parser:
         if text:
             first = start + 1
             char_start = self.offsets[start]
+            text = self.cut(text, first, "this quote")
             self.notes.excerpts.append(Excerpt(first, self.i, text, char_start, self.offsets[self.i] - 1))
             self.group.append(len(self.notes.excerpts) - 1)
 
     def finish_trace(self) -> None:
         if self.trace is not None:
-            self.trace.text = "".join(self.trace_parts).strip("\n")
+            self.trace.text = self.cut("".join(self.trace_parts).strip("\n"), self.trace.line, "this coding trace")
             if self.in_body or self.trace.fences:
                 self.notes.traces.append(self.trace)
             self.trace = None
@@ -278,7 +297,11 @@ class _Parser:
                 notes.diagnostics.extend(fence.fragment.diagnostics)
 
     def note(self, line, problem, message, severity, text=""):
-        self.notes.diagnostics.append(Diagnostic(line or 1, problem, message, severity, text))
+        self.notes.diagnostics.append(Diagnostic(line or 1, problem, message, severity, text[:MAX_TEXT]))
+
+
+def _mib(chars: int) -> str:
+    return f"{chars / (1 << 20):.1f} MiB"
 
 
 def _ends_unclosed_fence(line: str) -> bool:

@@ -16,7 +16,7 @@ import re
 import textwrap
 import warnings
 
-from gtkg.loaders.records import WARNING, Diagnostic
+from gtkg.loaders.records import MAX_TEXT, WARNING, Diagnostic
 
 MAX_MERGE = 40  # a broken chunk is retried together with up to this many following chunks
 MAX_LOOKAHEAD = 20  # errors located by parsing the whole rest of the text; later ones go chunk by chunk
@@ -42,6 +42,9 @@ ONE_LINER = re.compile(
 # syntax error stops the parser before the end of the text, so no following lines can repair it.
 _ATTEMPT_FLAGS = ast.PyCF_ONLY_AST | codeop.PyCF_ALLOW_INCOMPLETE_INPUT
 _PARSED, _INCOMPLETE, _BROKEN = "parsed", "incomplete", "broken"
+# Surrogates (halves of UTF-16 pairs, not text: no RDF store takes them) reach string constants only through
+# these escapes.
+_SURROGATE_SOURCE = re.compile(r"\\u[dD][89a-fA-F]|\\U0000[dD][89a-fA-F]|[\ud800-\udfff]")
 
 
 def split_statements(text: str, first_line: int = 1) -> tuple[list[ast.stmt], list[Diagnostic]]:
@@ -50,6 +53,13 @@ def split_statements(text: str, first_line: int = 1) -> tuple[list[ast.stmt], li
     Tries the whole text dedented first; failing that, chunk by chunk, where a chunk starts at each
     line of the least indentation. Each chunk that cannot be read becomes one diagnostic.
     """
+    statements, diagnostics = _split(text, first_line)
+    if ("\\u" in text or "\\U" in text or not text.isascii()) and _SURROGATE_SOURCE.search(text):
+        diagnostics.extend(_replace_surrogates(statements))
+    return statements, diagnostics
+
+
+def _split(text: str, first_line: int) -> tuple[list[ast.stmt], list[Diagnostic]]:
     if len(text) >= FAST_PATH_MIN and not text.lstrip("\n")[:1].isspace():
         statements = split_one_liners(text, first_line)
         if statements is not None:
@@ -279,6 +289,26 @@ def _parse(text: str, offset: int = 0) -> ast.Module | None:
     return ast.increment_lineno(tree, offset - ahead) if offset > ahead else tree
 
 
+def _replace_surrogates(statements: list[ast.stmt]) -> list[Diagnostic]:
+    """Surrogates in string constants become the character a pair of them stands for, or U+FFFD when alone;
+    one diagnostic, at the first line with any."""
+    lines = [node.lineno for statement in statements for node in ast.walk(statement)
+             if isinstance(node, ast.Constant) and isinstance(node.value, str) and _join_surrogates(node)]
+    if not lines:
+        return []
+    return [Diagnostic(min(lines), "surrogate-escape", f"{len(lines)} string(s) hold surrogate escapes (such as "
+                       "\\ud800), halves of a UTF-16 pair, not characters; read as the character a pair stands "
+                       "for, a lone one as U+FFFD; write the character itself", WARNING)]
+
+
+def _join_surrogates(node: ast.Constant) -> bool:
+    joined = node.value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    if joined == node.value:
+        return False
+    node.value = joined
+    return True
+
+
 def _chunks(lines: list[str]) -> list[tuple[int, int]]:
     """Ranges [start, end) of lines, each starting at a line of the least indentation."""
     code = [i for i, line in enumerate(lines) if line.strip() and not line.strip().startswith("#")]
@@ -295,7 +325,7 @@ def _chunks(lines: list[str]) -> list[tuple[int, int]]:
 
 def _unreadable(chunk: list[str], line: int) -> Diagnostic:
     chunk = chunk[:next((i + 1 for i in range(len(chunk) - 1, -1, -1) if chunk[i].strip()), 0)]
-    text = "\n".join(chunk)
+    text = "\n".join(chunk)[:MAX_TEXT]
     first = text.strip().splitlines()[0] if text.strip() else ""
     return Diagnostic(
         line=line,
