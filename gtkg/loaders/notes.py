@@ -14,18 +14,20 @@ from itertools import accumulate
 
 from gtkg.loaders.codeable import Env, interpret_text
 from gtkg.loaders.emit import FileEmitter
-from gtkg.loaders.records import INFO, WARNING, Diagnostic, Fragment
+from gtkg.loaders.records import INFO, MAX_TEXT, WARNING, Diagnostic, Fragment
 from gtkg.ontology import GT
 
 HEADER_FIELDS = ("url", "tiny url", "archive url", "title", "source code", "example", "source type",
                  "author type", "references")
+# Possessive blanks (\s*+): a run of blanks is never split between two patterns, which on a long run that
+# fails to match would try every split (quadratic in the run).
 SOURCE_HEADING = re.compile(r"^#\s*([sp])\s*$", re.IGNORECASE)
-FIELD_HEADING = re.compile(r"^##\s*(.*?)\s*$")
-TRACE_MARKER = re.compile(r"^\s*\*\*\s*(OPEN|AXIAL)\s+CODING\s+TRACE\s*:?\s*\*\*\s*:?\s*(.*)$", re.IGNORECASE)
-FENCE = re.compile(r"^\s*(`{3,})\s*([\w+-]*)\s*$")
+TRACE_MARKER = re.compile(r"^\s*+\*\*\s*+(OPEN|AXIAL)\s++CODING\s++TRACE\s*+:?\s*+\*\*\s*+:?\s*+(.*)$",
+                          re.IGNORECASE)
+FENCE = re.compile(r"^\s*+(`{3,}+)\s*+([\w+-]*+)\s*+$")
 LABELLED = re.compile(
-    r"^\s*(?:[-*+]\s*)?(?:<ins>)?\s*(familiar options|familiar forces|new options|new forces|new decisions?|"
-    r"options?(?:\s*\((?:practice|pattern)\))?|forces?|decisions?|context|comments?)\s*:\s*(?:</ins>)?\s*(.*)$",
+    r"^\s*+(?:[-*+]\s*+)?(?:<ins>)?\s*+(familiar options|familiar forces|new options|new forces|new decisions?|"
+    r"options?(?:\s*+\((?:practice|pattern)\))?|forces?|decisions?|context|comments?)\s*+:\s*+(?:</ins>)?\s*+(.*)$",
     re.IGNORECASE)
 IDENTIFIER = re.compile(r"^[A-Za-z_]\w*$")
 CODING_HEADING = re.compile(r"^#\s*coding\s*$", re.IGNORECASE)
@@ -106,9 +108,31 @@ class _Parser:
         self.i = 0
         self.in_body = False
         self.trace: Trace | None = None
+        self.trace_parts: list[str] = []  # the trace's text, joined once it is finished
+        self.mentioned: set[str] = set()
         self.group: list[int] = []  # excerpts waiting for the trace that codes them
         self.group_closed = False
         self.intro = ""
+        self.next_close = _NextLine(self.lines, FENCE_CLOSE.match)
+        self.next_boundary = _NextLine(self.lines, _ends_unclosed_fence)
+        self.leave_out_long_lines()
+
+    def leave_out_long_lines(self) -> None:
+        if max(map(len, self.lines)) <= MAX_TEXT:
+            return
+        for i, line in enumerate(self.lines):
+            if len(line) > MAX_TEXT:
+                self.note(i + 1, "long-line", f"line is {_mib(len(line))} long, over the {_mib(MAX_TEXT)} gtkg reads "
+                          "in a line (an embedded image? a pasted dump?); left out; shorten or split it to have it "
+                          "read", WARNING, text=line[:80])
+                self.lines[i] = ""
+
+    def cut(self, text: str, line: int, what: str) -> str:
+        if len(text) <= MAX_TEXT:
+            return text
+        self.note(line, "long-text", f"{what} is {_mib(len(text))} long; only its first {_mib(MAX_TEXT)} is kept as "
+                  "its text; split it", WARNING)
+        return text[:MAX_TEXT]
 
     def run(self) -> Notes:
         while self.i < len(self.lines):
@@ -121,10 +145,10 @@ class _Parser:
         stripped = line.strip()
         if not stripped or stripped[0] not in MARKUP_STARTS:
             return self.plain_line(line)
-        if not self.in_body and (m := SOURCE_HEADING.match(line)):
+        if not self.in_body and SOURCE_HEADING.match(line):
             return self.source_number()
-        if not self.in_body and (m := FIELD_HEADING.match(line)) and m.group(1).lower() in HEADER_FIELDS:
-            return self.header_field(m.group(1).lower())
+        if not self.in_body and line.startswith("##") and (name := line[2:].strip().lower()) in HEADER_FIELDS:
+            return self.header_field(name)
         if CODING_HEADING.match(stripped):
             self.finish_trace()
             self.in_body = True
@@ -165,19 +189,22 @@ class _Parser:
                 values.append(line.strip())
             self.i += 1
         if values:
-            self.notes.header[name] = ("\n".join(values), start + 1)
+            self.notes.header[name] = (self.cut("\n".join(values), start + 1, f"header '{name}'"), start + 1)
 
     def start_trace(self, kind: str) -> None:
         self.finish_trace()
-        self.trace = Trace(kind, self.i + 1, self.i + 1, excerpts=list(self.group))
+        self.open_trace(Trace(kind, self.i + 1, self.i + 1, excerpts=list(self.group)))
         self.group_closed = True
         self.intro = ""
         self.i += 1
 
+    def open_trace(self, trace: Trace) -> None:
+        self.trace, self.trace_parts, self.mentioned = trace, [], set()
+
     def trace_line(self, line: str) -> None:
         trace = self.trace
         trace.end_line = self.i + 1
-        trace.text += line + "\n"
+        self.trace_parts.append(line + "\n")
         if line.strip():
             self.intro = line.strip()
         if trace.kind == "open" and (m := LABELLED.match(line)):
@@ -185,18 +212,17 @@ class _Parser:
             trace.labelled.append((label, value, self.i + 1))
             for token in SEPARATOR.split(value):
                 token = token.strip().strip("`*").strip()
-                if IDENTIFIER.match(token) and token not in trace.mentions:
+                if IDENTIFIER.match(token) and token not in self.mentioned:
+                    self.mentioned.add(token)
                     trace.mentions.append(token)
 
     def fence(self) -> None:
         opening = self.i
         ticks = FENCE.match(self.lines[opening]).group(1)
-        end = opening + 1
-        while end < len(self.lines) and not FENCE_CLOSE.match(self.lines[end]):
-            end += 1
+        end = self.next_close.at_or_after(opening + 1)
         closed = end < len(self.lines)
-        if not closed:
-            end = self.unclosed_fence_end(opening)
+        if not closed:  # most likely it ends before the next quote, trace marker or heading
+            end = self.next_boundary.at_or_after(opening + 1)
         body = "\n".join(self.lines[opening + 1:end])
         fence = Fence(opening + 1, body, self.intro)
         if len(ticks) > 3:
@@ -205,11 +231,11 @@ class _Parser:
             self.note(opening + 1, "unclosed-fence", f"code fence is never closed; read up to line {end}; "
                       "add the closing ``` to be sure", WARNING)
         if self.trace is None and not self.in_body:
-            self.trace = Trace("axial", opening + 1, opening + 1)
+            self.open_trace(Trace("axial", opening + 1, opening + 1))
         if self.trace is not None:
             fence.fragment = interpret_text(body, opening + 2, self.env)
             self.trace.fences.append(fence)
-            self.trace.text += "\n".join(self.lines[opening:end + 1]) + "\n"
+            self.trace_parts.append("\n".join(self.lines[opening:end + 1]) + "\n")
             self.trace.end_line = min(end + 1, len(self.lines))
             if not self.in_body and self.notes.source_block is None:
                 self.notes.source_block = fence.fragment
@@ -217,15 +243,6 @@ class _Parser:
             self.note(opening + 1, "stray-fence", "code fence outside any coding trace (code quoted from the "
                       "source?); kept as text, not read as coding", INFO, text=body)
         self.i = end + 1 if closed else end
-
-    def unclosed_fence_end(self, opening: int) -> int:
-        """Where an unclosed fence most likely ends: before the next quote, trace marker or heading."""
-        for j in range(opening + 1, len(self.lines)):
-            line = self.lines[j]
-            if line.lstrip().startswith((">", "![")) or TRACE_MARKER.match(line) or CODING_HEADING.match(line) \
-                    or FIELD_HEADING.match(line):
-                return j
-        return len(self.lines)
 
     def excerpt(self) -> None:
         self.finish_trace()
@@ -244,12 +261,13 @@ class _Parser:
         if text:
             first = start + 1
             char_start = self.offsets[start]
+            text = self.cut(text, first, "this quote")
             self.notes.excerpts.append(Excerpt(first, self.i, text, char_start, self.offsets[self.i] - 1))
             self.group.append(len(self.notes.excerpts) - 1)
 
     def finish_trace(self) -> None:
         if self.trace is not None:
-            self.trace.text = self.trace.text.strip("\n")
+            self.trace.text = self.cut("".join(self.trace_parts).strip("\n"), self.trace.line, "this coding trace")
             if self.in_body or self.trace.fences:
                 self.notes.traces.append(self.trace)
             self.trace = None
@@ -279,7 +297,32 @@ class _Parser:
                 notes.diagnostics.extend(fence.fragment.diagnostics)
 
     def note(self, line, problem, message, severity, text=""):
-        self.notes.diagnostics.append(Diagnostic(line or 1, problem, message, severity, text))
+        self.notes.diagnostics.append(Diagnostic(line or 1, problem, message, severity, text[:MAX_TEXT]))
+
+
+def _mib(chars: int) -> str:
+    return f"{chars / (1 << 20):.1f} MiB"
+
+
+def _ends_unclosed_fence(line: str) -> bool:
+    """Whether an unclosed fence most likely ends before this line: a quote, an image, a marker, a heading."""
+    return line.lstrip().startswith((">", "![")) or line.startswith("##") or bool(TRACE_MARKER.match(line)) \
+        or bool(CODING_HEADING.match(line))
+
+
+class _NextLine:
+    """The first line at or after a given one that matches, for searches that move forward: each line is
+    looked at once in all, however many fences search (a search to the end per fence was quadratic)."""
+
+    def __init__(self, lines: list[str], matches):
+        self.lines, self.matches = lines, matches
+        self.start, self.found = 1, 0  # the last search: from start, found (len(lines): none); none yet
+
+    def at_or_after(self, start: int) -> int:
+        if not self.start <= start <= self.found:
+            found = next((j for j in range(start, len(self.lines)) if self.matches(self.lines[j])), len(self.lines))
+            self.start, self.found = start, found
+        return self.found
 
 
 # ---------------------------------------------------------------------------------------------- emit

@@ -10,16 +10,19 @@ Nothing is ever executed: the text is only parsed.
 """
 
 import ast
+import codeop
 import keyword
 import re
 import textwrap
 import warnings
 
-from gtkg.loaders.records import WARNING, Diagnostic
+from gtkg.loaders.records import MAX_TEXT, WARNING, Diagnostic
 
 MAX_MERGE = 40  # a broken chunk is retried together with up to this many following chunks
 MAX_LOOKAHEAD = 20  # errors located by parsing the whole rest of the text; later ones go chunk by chunk
-MAX_RETRIED_LINES = 100_000  # lines parsed again while merging broken chunks; then each chunk is tried alone
+# Past the first broken chunk that needs the next ones (it may try all MAX_MERGE widths), joining chunks may
+# parse, in all, this many texts per chunk and this many characters per character of the text:
+RECOVERY_ATTEMPTS, RECOVERY_CHARS = 8, 24
 # One-line declarations and option links are most of a big model file. ast.parse costs tens of microseconds a
 # line; building their few nodes directly costs a fraction of that. Only for unindented texts this long:
 FAST_PATH_MIN = 20_000
@@ -35,12 +38,28 @@ ONE_LINER = re.compile(
     re.ASCII)  # other names go to ast.parse, which normalizes them (NFKC) as Python does
 
 
+# With this flag Python says "incomplete input" of a text that more lines could still make valid; any other
+# syntax error stops the parser before the end of the text, so no following lines can repair it.
+_ATTEMPT_FLAGS = ast.PyCF_ONLY_AST | codeop.PyCF_ALLOW_INCOMPLETE_INPUT
+_PARSED, _INCOMPLETE, _BROKEN = "parsed", "incomplete", "broken"
+# Surrogates (halves of UTF-16 pairs, not text: no RDF store takes them) reach string constants only through
+# these escapes.
+_SURROGATE_SOURCE = re.compile(r"\\u[dD][89a-fA-F]|\\U0000[dD][89a-fA-F]|[\ud800-\udfff]")
+
+
 def split_statements(text: str, first_line: int = 1) -> tuple[list[ast.stmt], list[Diagnostic]]:
     """Parse `text` (whose first line is `first_line` of its file) into top-level statements.
 
     Tries the whole text dedented first; failing that, chunk by chunk, where a chunk starts at each
     line of the least indentation. Each chunk that cannot be read becomes one diagnostic.
     """
+    statements, diagnostics = _split(text, first_line)
+    if ("\\u" in text or "\\U" in text or not text.isascii()) and _SURROGATE_SOURCE.search(text):
+        diagnostics.extend(_replace_surrogates(statements))
+    return statements, diagnostics
+
+
+def _split(text: str, first_line: int) -> tuple[list[ast.stmt], list[Diagnostic]]:
     if len(text) >= FAST_PATH_MIN and not text.lstrip("\n")[:1].isspace():
         statements = split_one_liners(text, first_line)
         if statements is not None:
@@ -48,26 +67,7 @@ def split_statements(text: str, first_line: int = 1) -> tuple[list[ast.stmt], li
     tree = _parse(textwrap.dedent(text), first_line - 1)
     if tree is not None:
         return tree.body, []
-    lines = text.split("\n")
-    chunks = _chunks(lines)
-    statements: list[ast.stmt] = []
-    diagnostics: list[Diagnostic] = []
-    k = retried = 0
-    while k < len(chunks):
-        width = _readable_prefix(lines, chunks, k) if len(diagnostics) < MAX_LOOKAHEAD else 0
-        if not width:  # a merge parses up to MAX_MERGE growing texts: 1,000 broken lines took seconds
-            merge = MAX_MERGE if retried < MAX_RETRIED_LINES else 1
-            retried += merge * (chunks[min(k + merge, len(chunks)) - 1][1] - chunks[k][0])
-            width = _readable_width(lines, chunks, k, merge)
-        if width:
-            start, end = chunks[k][0], chunks[k + width - 1][1]
-            statements.extend(_parse(textwrap.dedent("\n".join(lines[start:end])), first_line - 1 + start).body)
-            k += width
-        else:
-            start, end = chunks[k]
-            diagnostics.append(_unreadable(lines[start:end], first_line + start))
-            k += 1
-    return statements, diagnostics
+    return _Recovery(text, first_line).run()
 
 
 def split_one_liners(text: str, first_line: int = 1) -> list[ast.stmt] | None:
@@ -131,17 +131,106 @@ def _at(line: int, node: ast.AST) -> ast.AST:
     return node
 
 
-def _readable_prefix(lines, chunks, k) -> int:
-    """How many chunks from k on parse together up to where parsing the rest fails (one parse, not many)."""
-    start = chunks[k][0]
-    error = _error_line(textwrap.dedent("\n".join(lines[start:])))
-    if error is None:
-        return len(chunks) - k
-    bad = start + error - 1
-    width = next((w for w in range(len(chunks) - k) if chunks[k + w][1] > bad), 0)
-    if width and _parse(textwrap.dedent("\n".join(lines[start:chunks[k + width - 1][1]]))) is not None:
-        return width
-    return 0
+class _Recovery:
+    """Reads a text that does not parse whole chunk by chunk, in time linear in its size.
+
+    At each chunk: if parsing the rest of the text fails further on, the chunks before the failure are read
+    together (one parse, not many); otherwise the chunk is read joined with as few following chunks as
+    parse (a decorator needs its function, an open bracket its closing line), else reported unreadable.
+    Joining stops as soon as Python says no following line can repair the text. The first chunk to need it
+    may try all MAX_MERGE widths (at most about 20 times the text's size); the later ones together have a
+    budget in proportion to the text (RECOVERY_ATTEMPTS, RECOVERY_CHARS), past which joining is given up, with
+    a diagnostic.
+    """
+
+    def __init__(self, text: str, first_line: int):
+        self.lines = text.split("\n")
+        self.chunks = _chunks(self.lines)
+        self.first_line = first_line
+        self.statements: list[ast.stmt] = []
+        self.diagnostics: list[Diagnostic] = []
+        self.unreadable = self.lookaheads = 0
+        self.joined_before = self.gave_up = False
+        self.attempts_left = RECOVERY_ATTEMPTS * len(self.chunks)
+        self.chars_left = RECOVERY_CHARS * len(text)
+
+    def run(self) -> tuple[list[ast.stmt], list[Diagnostic]]:
+        k = 0
+        while k < len(self.chunks):
+            width = self.readable_width(k)
+            if width:
+                start, end = self.span(k, width)
+                self.statements.extend(_parse(self.text(start, end), self.first_line - 1 + start).body)
+                k += width
+            else:
+                start, end = self.chunks[k]
+                self.diagnostics.append(_unreadable(self.lines[start:end], self.first_line + start))
+                self.unreadable += 1
+                k += 1
+        return self.statements, self.diagnostics
+
+    def span(self, k: int, width: int) -> tuple[int, int]:
+        return self.chunks[k][0], self.chunks[k + width - 1][1]
+
+    def text(self, start: int, end: int | None = None) -> str:
+        return textwrap.dedent("\n".join(self.lines[start:end]))
+
+    def readable_width(self, k: int) -> int:
+        """How many chunks from k on are read together (0: chunk k cannot be read): the lookahead's prefix, else
+        the fewest that parse together."""
+        alone = self.attempt(k, 1)
+        if alone is _BROKEN:  # so is every text that starts with this chunk: no lookahead can help
+            return 0
+        # An unreadable chunk costs about two lookaheads (to the chunk, then at it); the cap stops texts crafted
+        # to cost more without being reported.
+        if self.unreadable < MAX_LOOKAHEAD and self.lookaheads < 3 * MAX_LOOKAHEAD:
+            width = self.readable_prefix(k)
+            if width:
+                return width
+        if alone is _PARSED:
+            return 1
+        first, self.joined_before = not self.joined_before, True
+        for width in range(2, min(MAX_MERGE, len(self.chunks) - k) + 1):
+            if not first and self.over_budget(k):
+                return 0
+            outcome = self.attempt(k, width, charged=not first)
+            if outcome is not _INCOMPLETE:
+                return width if outcome is _PARSED else 0
+        return 0
+
+    def readable_prefix(self, k: int) -> int:
+        """How many chunks from k on parse together up to where parsing the rest fails (one parse, not many)."""
+        self.lookaheads += 1
+        start = self.chunks[k][0]
+        error = _error_line(self.text(start))
+        if error is None:
+            return len(self.chunks) - k
+        bad = start + error - 1
+        width = next((w for w in range(len(self.chunks) - k) if self.chunks[k + w][1] > bad), 0)
+        if width and _parse(self.text(start, self.chunks[k + width - 1][1])) is not None:
+            return width
+        return 0
+
+    def attempt(self, k: int, width: int, *, charged: bool = True) -> str:
+        text = self.text(*self.span(k, width))
+        if charged:
+            self.attempts_left -= 1
+            self.chars_left -= len(text)
+        return _attempt(text)
+
+    def over_budget(self, k: int) -> bool:
+        """Whether joining has cost its budget; says so (once) at chunk k."""
+        if self.attempts_left > 0 and self.chars_left > 0:
+            return False
+        if not self.gave_up:
+            self.gave_up = True
+            self.diagnostics.append(Diagnostic(
+                self.first_line + self.chunks[k][0], "recovery-limit",
+                "gave up joining the broken code here with the lines after it: trying had already cost many "
+                "times reading the snippet once; from here on each part is read on its own (a part that needs "
+                "the next lines is reported unreadable); fix the syntax to have it all read",
+                WARNING))
+        return True
 
 
 def _error_line(text: str) -> int | None:
@@ -157,23 +246,67 @@ def _error_line(text: str) -> int | None:
         return 0
 
 
-def _readable_width(lines, chunks, k, merge: int = MAX_MERGE) -> int:
-    """How many chunks from k on (at most `merge`) parse together (0: chunk k cannot be read)."""
-    for width in range(1, min(merge, len(chunks) - k) + 1):
-        start, end = chunks[k][0], chunks[k + width - 1][1]
-        if _parse(textwrap.dedent("\n".join(lines[start:end]))) is not None:
-            return width
-    return 0
+def _attempt(text: str) -> str:
+    """_PARSED, _INCOMPLETE (more lines could still complete the text) or _BROKEN (no following lines can)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(text, "<unknown>", "exec", _ATTEMPT_FLAGS)
+        return _PARSED
+    except SyntaxError as exc:
+        return _INCOMPLETE if exc.msg == "incomplete input" or not _TELLS_INCOMPLETE else _BROKEN
+    except ValueError:  # a NUL or a lone surrogate in the text: in every longer text, too
+        return _BROKEN
+    except (RecursionError, MemoryError):
+        return _INCOMPLETE
+
+
+def _tells_incomplete() -> bool:
+    """Whether this Python tells incomplete from broken text (else every failure counts as incomplete)."""
+    try:
+        compile("x = (", "<unknown>", "exec", _ATTEMPT_FLAGS)
+    except SyntaxError as exc:
+        return exc.msg == "incomplete input"
+    return False
+
+
+_TELLS_INCOMPLETE = _tells_incomplete()
 
 
 def _parse(text: str, offset: int = 0) -> ast.Module | None:
-    """Parse, numbering lines from offset + 1 (blank lines in front cost nothing, unlike shifting the tree)."""
+    """Parse, numbering lines from offset + 1.
+
+    Blank lines in front cost far less than shifting the tree, up to about ten per character of the text;
+    past that (a small fence far down a long file) the tree is shifted, so the cost stays linear in the text.
+    """
+    ahead = offset if offset <= 10 * len(text) else 0
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # invalid escape sequences in strings are not our concern
-            return ast.parse("\n" * offset + text)
+            tree = ast.parse("\n" * ahead + text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
+    return ast.increment_lineno(tree, offset - ahead) if offset > ahead else tree
+
+
+def _replace_surrogates(statements: list[ast.stmt]) -> list[Diagnostic]:
+    """Surrogates in string constants become the character a pair of them stands for, or U+FFFD when alone;
+    one diagnostic, at the first line with any."""
+    lines = [node.lineno for statement in statements for node in ast.walk(statement)
+             if isinstance(node, ast.Constant) and isinstance(node.value, str) and _join_surrogates(node)]
+    if not lines:
+        return []
+    return [Diagnostic(min(lines), "surrogate-escape", f"{len(lines)} string(s) hold surrogate escapes (such as "
+                       "\\ud800), halves of a UTF-16 pair, not characters; read as the character a pair stands "
+                       "for, a lone one as U+FFFD; write the character itself", WARNING)]
+
+
+def _join_surrogates(node: ast.Constant) -> bool:
+    joined = node.value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    if joined == node.value:
+        return False
+    node.value = joined
+    return True
 
 
 def _chunks(lines: list[str]) -> list[tuple[int, int]]:
@@ -191,9 +324,8 @@ def _chunks(lines: list[str]) -> list[tuple[int, int]]:
 
 
 def _unreadable(chunk: list[str], line: int) -> Diagnostic:
-    while chunk and not chunk[-1].strip():
-        chunk = chunk[:-1]
-    text = "\n".join(chunk)
+    chunk = chunk[:next((i + 1 for i in range(len(chunk) - 1, -1, -1) if chunk[i].strip()), 0)]
+    text = "\n".join(chunk)[:MAX_TEXT]
     first = text.strip().splitlines()[0] if text.strip() else ""
     return Diagnostic(
         line=line,

@@ -3,6 +3,9 @@
 from dataclasses import dataclass, field
 
 VIOLATION, WARNING, INFO = "violation", "warning", "info"
+# No record holds more characters of the input than this: pyoxigraph's N-Quads reader stops at 16 MiB a line,
+# and a character takes up to 4 bytes. Longer lines are left out, longer texts cut, with a diagnostic.
+MAX_TEXT = 1 << 20
 
 
 @dataclass
