@@ -185,3 +185,18 @@ def test_a_file_name_that_is_not_utf8_loads(tmp_path):
     paths = invoke("sparql", "--store", tmp_path / "store", "-f", "csv",
                    "SELECT ?p WHERE { ?f <https://w3id.org/gtkg/ontology#path> ?p }").stdout
     assert "s_\ufffd.md" in paths
+
+
+def test_a_string_of_megabytes_in_a_model_loads_cut_with_a_diagnostic(tmp_path):
+    model = tmp_path / "m.py"
+    model.write_text('x = CClass(practice, """' + "A" * (17 << 20) + '""")\n')
+    result = invoke("load", "--store", tmp_path / "store", model)
+    assert result.exit_code == 0, result.output
+    found = invoke("diagnostics", "--store", tmp_path / "store", "-f", "csv").stdout
+    assert "long-text" in found and "m.py" in found
+
+
+def test_a_literal_beyond_the_engine_buffer_is_a_one_line_error(tmp_path):
+    data = tmp_path / "big.nt"
+    data.write_text('<urn:a> <urn:b> "' + "A" * (17 << 20) + '" .\n')
+    one_line_error(invoke("load", "--store", tmp_path / "store", data), "big.nt", "16777216")

@@ -13,6 +13,7 @@ from gtkg.loaders.codeable_api import Unsupported
 from gtkg.loaders.limits import INT_LIMIT, MAX_DIGITS, MAX_ITEMS, MAX_TEXT, too_large
 from gtkg.loaders.pyvalues import HARMLESS, MODEL_METHODS, Module, Obj, PyDict, Unknown, callee, dotted, show
 from gtkg.loaders.records import INFO, Link
+from gtkg.loaders.records import MAX_TEXT as LONGEST_TEXT  # of a string written out in the model
 
 SURROGATE = re.compile("[\ud800-\udfff]")  # half of a UTF-16 pair: a str can hold one (`'\\ud800'`), UTF-8 cannot
 
@@ -52,16 +53,20 @@ class ValuesMixin:
     def constant(self, node: ast.Constant):
         value = node.value
         if value.__class__ is str:
-            return value if value.isascii() or not SURROGATE.search(value) else self.without_surrogates(node)
+            if len(value) > LONGEST_TEXT:
+                self.problem(f"this string is {len(value):,} characters long; only its first {LONGEST_TEXT:,} are "
+                             "kept as the value", problem="long-text", line=node.lineno)
+                value = value[:LONGEST_TEXT]
+            return value if value.isascii() or not SURROGATE.search(value) else self.without_surrogates(node, value)
         if value.__class__ is int and not -INT_LIMIT < value < INT_LIMIT:
             return Unknown(f"an integer of more than {MAX_DIGITS:,} digits", node.lineno)
         return value
 
-    def without_surrogates(self, node: ast.Constant) -> str:
+    def without_surrogates(self, node: ast.Constant, value: str) -> str:
         self.problem("this string holds a lone surrogate (an escape such as \\ud800, half of a UTF-16 pair), "
                      "which UTF-8 cannot encode; it is loaded with U+FFFD in its place: write the character itself",
                      problem="encoding", line=node.lineno)
-        return SURROGATE.sub("\ufffd", node.value)
+        return SURROGATE.sub("\ufffd", value)
 
     def grow(self, target: list, items: list) -> None:
         """`target.extend(items)`, within the limits."""

@@ -2,7 +2,7 @@
 
 from collections import Counter
 
-from gtkg.loaders.records import INFO, VIOLATION, WARNING, Declaration, Diagnostic, Link
+from gtkg.loaders.records import INFO, MAX_TEXT, VIOLATION, WARNING, Declaration, Diagnostic, Link
 from gtkg.ontology import (
     CONTEXT_TYPES,
     DCTERMS,
@@ -189,7 +189,8 @@ class FileEmitter:
         self.add(node, GT.severity, SEVERITIES[diag.severity])
         self.add(node, GT.problem, diag.problem)
         self.add(node, GT.message, diag.message)
-        self.add(node, GT.text, diag.text)
+        # the raw text of what could not be read, cut like any text the readers keep (a line may be megabytes)
+        self.add(node, GT.text, diag.text[:MAX_TEXT] if diag.text else diag.text)
         if diag.about:
             self.add(node, GT.about, self.ref(diag.about))
         return node

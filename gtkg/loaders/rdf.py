@@ -16,6 +16,9 @@ def read(path, data: bytes, file_graph: str) -> dict[str, list[str]]:
         quads = list(ox.parse(data, format=EXTENSIONS[path.suffix.lower()]))
     except SyntaxError as exc:
         raise InputError(f"{path}: {exc}; fix the RDF syntax there") from exc
+    except MemoryError as exc:  # the parser's buffer holds one statement of at most 16 MiB
+        raise InputError(f"{path}: a statement is larger than the RDF parser can hold ({exc}); split or shorten "
+                         "its literal") from exc
     default = ox.NamedNode(file_graph)
     graphs: dict[str, list[str]] = {}
     for quad in quads:

@@ -73,7 +73,7 @@ class EmbeddedStore:
             if self.folder is not None:
                 self.db.flush()  # otherwise every later open replays the write-ahead log (0.2 s per 10k quads)
                 self._record(files, self.path.name)
-        except (OSError, SyntaxError, RuntimeError) as exc:
+        except (OSError, SyntaxError, RuntimeError, MemoryError, UnicodeError) as exc:
             raise StoreError(f"writing to the store at {self.location} failed, nothing was changed: {exc}") from exc
 
     def _record(self, files: dict | None, data: str, *, everything: bool = False) -> None:
@@ -113,7 +113,7 @@ class EmbeddedStore:
                 new_db.bulk_load(io.BufferedReader(reader, 1 << 20), format=ox.RdfFormat.N_QUADS)
                 new_db.flush()
                 del new_db
-            except (OSError, SyntaxError, RuntimeError) as exc:
+            except (OSError, SyntaxError, RuntimeError, MemoryError, UnicodeError) as exc:
                 raise reader.error or StoreError(
                     f"writing to the store at {self.location} failed, nothing was changed: {exc}") from exc
             if reader.error:
