@@ -97,6 +97,11 @@ def test_service_is_refused_unless_allowed(loaded):
     assert "--allow-service" not in allowed.stderr
 
 
+def test_a_service_that_fails_is_a_one_line_error(loaded):
+    query = "SELECT * WHERE { SERVICE <ftp://example.org/sparql> { ?s ?p ?o } }"
+    one_line_error(invoke("sparql", "--store", loaded, "--allow-service", query), "the query failed", "ftp")
+
+
 def test_from_restricts_the_query_to_the_graphs_it_names(loaded):
     graph = "https://w3id.org/gtkg/data/study/file/s_1.md"
     result = invoke("sparql", "--store", loaded, "-f", "csv",

@@ -154,9 +154,11 @@ class EmbeddedStore:
             return as_value(ox.Store().query(sparql))
         try:
             result = self.db.query(sparql, use_default_graph_as_union=not names_dataset(sparql))
+            return as_value(result, deadline)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from exc
-        return as_value(result, deadline)
+        except OSError as exc:  # a store read or a SERVICE call failed
+            raise QueryError(f"the query failed: {exc}") from exc
 
     def quads(self):
         return iter(()) if self.db is None else self.db.quads_for_pattern(None, None, None, None)

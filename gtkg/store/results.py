@@ -65,7 +65,7 @@ def within(timeout: float, run):
         try:
             outcome["value"] = run(deadline)
         except BaseException as exc:  # noqa: BLE001 - handed to the waiting caller
-            outcome["error"] = exc
+            outcome["error"] = _detached(exc)
         finally:
             done.set()
 
@@ -75,6 +75,16 @@ def within(timeout: float, run):
     if "error" in outcome:
         raise outcome["error"]
     return outcome["value"]
+
+
+def _detached(exc: BaseException) -> BaseException:
+    """The exception without its traceback and chain (kept as text in a note): their frames hold the engine's
+    result iterators, which must be dropped in the thread that made them, not in the caller's."""
+    import traceback
+
+    exc.add_note("".join(traceback.format_exception(exc)).rstrip())
+    exc.__context__ = exc.__cause__ = None
+    return exc.with_traceback(None)
 
 
 def _expired(timeout: float | None = None):
