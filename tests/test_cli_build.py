@@ -150,3 +150,10 @@ def test_build_of_the_shared_corpus(corpus, tmp_path):
     summary = build([corpus], output=tmp_path / "out")
     assert summary.tables["sources"] == summary.loaded.sources
     assert summary.tables["force-evidence"] > 0 and summary.tables["saturation"] == summary.loaded.sources
+
+
+def test_the_validation_report_graph_is_the_same_bytes_every_time(tmp_path):
+    first = build([FIXTURES / "queries"], output=tmp_path / "one")
+    build([FIXTURES / "queries"], output=tmp_path / "two")
+    assert first.findings  # the fixtures have findings with property paths (blank nodes)
+    assert (tmp_path / "one" / "validation.ttl").read_bytes() == (tmp_path / "two" / "validation.ttl").read_bytes()

@@ -118,10 +118,13 @@ class ValidationReport:
         return _json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
     def turtle(self) -> bytes:
-        """The report graph in Turtle, serialized by pyoxigraph (deterministic, and fast for big reports)."""
+        """The report graph in Turtle, serialized by pyoxigraph (fast for big reports) and deterministic: blank
+        nodes (property paths) get canonical labels (RDFC-1.0), then the triples are sorted."""
         import pyoxigraph as ox
 
-        triples = sorted((ox.Triple(*map(to_oxigraph, triple)) for triple in self.triples), key=str)
+        dataset = ox.Dataset(ox.Quad(*map(to_oxigraph, triple)) for triple in self.triples)
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        triples = sorted((quad.triple for quad in dataset), key=str)
         return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
 
 
