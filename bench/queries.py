@@ -52,7 +52,7 @@ SELECT ?code ?other (COUNT(*) AS ?count) WHERE {
 
 
 def engine_only(backend, sparql: str) -> int:
-    return sum(1 for _ in backend.db.query(sparql, use_default_graph_as_union=True))
+    return sum(1 for _ in backend.engine().query(sparql, use_default_graph_as_union=True))
 
 
 def main() -> None:
@@ -69,8 +69,8 @@ def main() -> None:
         backend = open_store(store, read_only=True)
         print(f"{'query':20} {'rows':>6} {'median ms':>10} {'best ms':>8} {'process ms':>11}")
         for name in catalogue():
-            run_query(name, backend=backend)  # warm the caches once
-            times, table = timed(lambda n=name: run_query(n, backend=backend), args.runs)
+            run_query(name, store=backend)  # warm the caches once
+            times, table = timed(lambda n=name: run_query(n, store=backend), args.runs)
             argv = [sys.executable, "-m", "gtkg", "query", name, "--store", store, "-f", "csv"]
             wall, _ = timed(lambda a=argv: subprocess.run(a, check=True, capture_output=True), args.process_runs)
             print(f"{name:20} {len(table.rows):>6} {statistics.median(times) * 1000:>10.1f} "

@@ -25,7 +25,7 @@ from run import run_inprocess  # noqa: E402
 
 from gtkg.loading import build_graphs, collect_files  # noqa: E402
 from gtkg.queries import run_query  # noqa: E402
-from gtkg.store import open_store  # noqa: E402
+from gtkg.store import using  # noqa: E402
 from gtkg.store.endpoint import Endpoint  # noqa: E402
 
 GTKG = [sys.executable, "-m", "gtkg"]
@@ -48,12 +48,9 @@ def start_server(*options: str) -> tuple[subprocess.Popen, str]:
     raise SystemExit("oxigraph serve did not start")
 
 
-def push(graphs: dict, **where) -> None:
-    target = open_store(where.get("store"), endpoint=where.get("endpoint"))
-    try:
+def push(graphs: dict, store) -> None:
+    with using(store) as target:
         target.replace_graphs(graphs)
-    finally:
-        target.close()
 
 
 def main() -> None:
@@ -73,7 +70,7 @@ def main() -> None:
     (work / "config" / "gtkg" / "endpoints.toml").write_text(f'["{union_url}"]\nunion_default_graph = true\n')
     os.environ["XDG_CONFIG_HOME"] = str(work / "config")
     try:
-        push(graphs, endpoint=union_url)
+        push(graphs, union_url)
         report(args, work, graphs, url, union_url)
     finally:
         for server in (process, union_process):
@@ -85,9 +82,9 @@ def report(args, work: Path, graphs: dict, url: str, union_url: str) -> None:
     store = str(work / "store")
     no_gsp = Endpoint(query=url, update=url.replace("/query", "/update"), graph_store=None)
     rows = [
-        ("push (replace_graphs), embedded", run_inprocess(lambda: push(graphs, store=store), args.runs)),
-        ("push (replace_graphs), remote GSP + MOVE", run_inprocess(lambda: push(graphs, endpoint=url), args.runs)),
-        ("push (replace_graphs), remote Update only", run_inprocess(lambda: push(graphs, endpoint=no_gsp),
+        ("push (replace_graphs), embedded", run_inprocess(lambda: push(graphs, store), args.runs)),
+        ("push (replace_graphs), remote GSP + MOVE", run_inprocess(lambda: push(graphs, url), args.runs)),
+        ("push (replace_graphs), remote Update only", run_inprocess(lambda: push(graphs, no_gsp),
                                                                      args.runs)),
         ("gtkg load process, embedded", run_inprocess(
             lambda: subprocess.run([*GTKG, "load", "--store", store, work / "study"], check=True,
@@ -96,8 +93,8 @@ def report(args, work: Path, graphs: dict, url: str, union_url: str) -> None:
             lambda: subprocess.run([*GTKG, "load", "--endpoint", url, work / "study"], check=True,
                                    capture_output=True), args.runs)),
         ("run_query('sources'), embedded", run_inprocess(lambda: run_query("sources", store=store), 20)),
-        ("run_query('sources'), remote", run_inprocess(lambda: run_query("sources", endpoint=url), 20)),
-        ("run_query('sources'), remote union", run_inprocess(lambda: run_query("sources", endpoint=union_url),
+        ("run_query('sources'), remote", run_inprocess(lambda: run_query("sources", store=url), 20)),
+        ("run_query('sources'), remote union", run_inprocess(lambda: run_query("sources", store=union_url),
                                                               20)),
         ("gtkg query sources process, embedded", run_inprocess(
             lambda: subprocess.run([*GTKG, "query", "sources", "--store", store], check=True, capture_output=True),

@@ -4,10 +4,10 @@
     OUT/study.ttl                       the graph, all files merged (deterministic Turtle)
     OUT/validation.txt, .ttl            the validation report: text, and the standard SHACL report graph
 
-Without a store or endpoint the build works in a scratch in-memory store, so the outputs depend on the given
-paths only (a file removed since the last build does not linger in the tables) and nothing waits on a disk.
-With a store or endpoint the files' graphs replace their earlier versions there and other graphs stay, as
-`load()` does, and the graph stays there to query afterwards.
+Without a store the build works in a scratch in-memory store, so the outputs depend on the given paths only
+(a file removed since the last build does not linger in the tables) and nothing waits on a disk. With a store
+(a folder or an endpoint) the files' graphs replace their earlier versions there and other graphs stay, as
+`load()` does, and the graph stays there to query afterwards. The store is opened once for the whole build.
 """
 
 from collections.abc import Callable
@@ -35,32 +35,25 @@ class BuildSummary:
     files: list = field(default_factory=list)  # every file written, relative to output
 
 
-def build(paths, *, output, store=None, endpoint=None, study: str = DEFAULT_STUDY, base: str = DEFAULT_BASE,
+def build(paths, *, output, store=None, study: str = DEFAULT_STUDY, base: str = DEFAULT_BASE,
           fail_on: str | None = None, progress: Callable | None = None) -> BuildSummary:
     """Load `paths`, write every parameterless stored query as CSV, Markdown and LaTeX, the graph as Turtle
     and the validation report into `output`.
 
     `fail_on` (violation, warning or info) sets `failed` when validation finds problems at or above it.
     """
+    from gtkg.exporting import export
     from gtkg.loading import load
+    from gtkg.store import MEMORY, using
 
     out = Path(output)
     previous = _claim(out)
-    scratch = None
-    if store is None and endpoint is None:
-        from gtkg.store import MEMORY
-        from gtkg.store.embedded import EmbeddedStore
-
-        store = scratch = EmbeddedStore(MEMORY)
-    try:
-        loaded = load(paths, store=store, endpoint=endpoint, study=study, base=base, progress=progress)
-        summary = BuildSummary(out, str(endpoint or getattr(store, "location", store)), loaded)
-        _write_tables(summary, store, endpoint)
-        _write(summary, "study.ttl", _turtle(store, endpoint))
-        _write_validation(summary, store, endpoint, fail_on)
-    finally:
-        if scratch is not None:
-            scratch.close()
+    with using(MEMORY if store is None else store, inputs=paths) as target:
+        loaded = load(paths, store=target, study=study, base=base, progress=progress)
+        summary = BuildSummary(out, target.location, loaded)
+        _write_tables(summary, target)
+        _write(summary, "study.ttl", export(store=target, format="turtle"))
+        _write_validation(summary, target, fail_on)
     _release(out, previous, summary.files)
     return summary
 
@@ -108,42 +101,31 @@ def _mark(out: Path, files: list[str]) -> None:
     (out / BUILD_MARKER).write_text(text + "\n", encoding="utf-8")
 
 
-def _write_tables(summary: BuildSummary, store, endpoint) -> None:
+def _write_tables(summary: BuildSummary, store) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     from gtkg.formats import render
     from gtkg.queries import catalogue, run_query
-    from gtkg.store import open_store
 
     queries = catalogue()
     summary.skipped = [name for name, query in queries.items() if any(p.required for p in query.params)]
     names = [name for name in queries if name not in summary.skipped]
-    backend = open_store(store, endpoint=endpoint, read_only=True)
-    try:  # the engine answers outside the GIL: a few queries at a time keep both cores busy
-        with ThreadPoolExecutor(max_workers=QUERY_THREADS) as pool:
-            for name, table in zip(names, pool.map(lambda name: run_query(name, backend=backend), names),
-                                   strict=True):
-                summary.tables[name] = len(table.rows)
-                for extension, fmt in TABLE_FORMATS.items():
-                    _write(summary, f"tables/{name}.{extension}", render(table, fmt))
-    finally:
-        backend.close()
+    # the engine answers outside the GIL: a few queries at a time keep both cores busy
+    with ThreadPoolExecutor(max_workers=QUERY_THREADS) as pool:
+        for name, table in zip(names, pool.map(lambda name: run_query(name, store=store), names), strict=True):
+            summary.tables[name] = len(table.rows)
+            for extension, fmt in TABLE_FORMATS.items():
+                _write(summary, f"tables/{name}.{extension}", render(table, fmt))
 
 
-def _turtle(store, endpoint) -> bytes:
-    from gtkg.exporting import export
-
-    return export(store=store, endpoint=endpoint, format="turtle")
-
-
-def _write_validation(summary: BuildSummary, store, endpoint, fail_on: str | None) -> None:
+def _write_validation(summary: BuildSummary, store, fail_on: str | None) -> None:
     try:
         from gtkg.shapes import validate
     except ImportError as exc:  # the shapes need pySHACL and rdflib; the tables do not
         summary.validation = f"validation unavailable ({exc})"
         _write(summary, "validation.txt", summary.validation + "\n")
         return
-    report = validate(store=store, endpoint=endpoint, fail_on=fail_on or "violation")
+    report = validate(store=store, fail_on=fail_on or "violation")
     summary.findings = report.counts()
     summary.validation = ", ".join(f"{n} {severity}{'s' if n != 1 else ''}"
                                    for severity, n in summary.findings.items() if n) or "no findings"

@@ -19,19 +19,19 @@ EXPORT_FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld")
 def store_options(command):
     """--store and --endpoint (with its update and graph-store URLs), shared by every command that touches data.
 
-    The command receives `endpoint` as the query URL, or as an Endpoint when the other URLs are given.
+    The command receives one `store`, as the library functions take it: the folder, the endpoint's query URL,
+    or an Endpoint when the other URLs are given (an endpoint wins over a folder).
     """
 
     @functools.wraps(command)
-    def wrapper(*args, update_endpoint=None, graph_store=None, **kwargs):
+    def wrapper(*args, store=None, endpoint=None, update_endpoint=None, graph_store=None, **kwargs):
+        if (update_endpoint or graph_store) and not endpoint:
+            raise click.UsageError("--update-endpoint and --graph-store need --endpoint (the query URL)")
         if update_endpoint or graph_store:
-            if not kwargs.get("endpoint"):
-                raise click.UsageError("--update-endpoint and --graph-store need --endpoint (the query URL)")
             from gtkg.store.endpoint import Endpoint
 
-            kwargs["endpoint"] = Endpoint.resolve(kwargs["endpoint"], update=update_endpoint,
-                                                  graph_store=graph_store)
-        return command(*args, **kwargs)
+            endpoint = Endpoint.resolve(endpoint, update=update_endpoint, graph_store=graph_store)
+        return command(*args, store=endpoint or store, **kwargs)
 
     decorated = click.option("--graph-store", envvar="GTKG_GRAPH_STORE", metavar="URL",
                              help="Graph Store Protocol URL of the endpoint (env GTKG_GRAPH_STORE; default "
@@ -136,7 +136,7 @@ def cli(debug):
               help="Let a file replace the graph that a file of the same name at another path was loaded into.")
 @store_options
 @handle_errors
-def load(paths, study, base, replace, store, endpoint):
+def load(paths, study, base, replace, store):
     """Load field notes (.md), model files (.py) or RDF files into the store.
 
     Each file replaces its own named graph; folders are read recursively, and a folder loaded again is
@@ -148,7 +148,7 @@ def load(paths, study, base, replace, store, endpoint):
     from gtkg.terms import DEFAULT_BASE
 
     with _progress_bar() as progress:
-        summary = load_files(paths, store=store, endpoint=endpoint, study=study, base=base or DEFAULT_BASE,
+        summary = load_files(paths, store=store, study=study, base=base or DEFAULT_BASE,
                              replace=replace, progress=progress)
     _echo_loaded(summary)
 
@@ -175,7 +175,7 @@ def _plural(count: int, noun: str) -> str:
 @click.option("--base", default=None, metavar="IRI", help="Base IRI of the study's data.")
 @store_options
 @handle_errors
-def remove(targets, study, base, store, endpoint):
+def remove(targets, study, base, store):
     """Remove the graphs of loaded files: give files or folders you loaded (they may be gone by now), file
     names, or graph IRIs.
 
@@ -184,7 +184,7 @@ def remove(targets, study, base, store, endpoint):
     from gtkg.loading import remove as remove_graphs
     from gtkg.terms import DEFAULT_BASE
 
-    summary = remove_graphs(targets, store=store, endpoint=endpoint, study=study, base=base or DEFAULT_BASE)
+    summary = remove_graphs(targets, store=store, study=study, base=base or DEFAULT_BASE)
     click.echo(f"Removed {_plural(len(summary.graphs), 'graph')}: " + ", ".join(summary.files or summary.graphs),
                err=True)
 
@@ -215,14 +215,14 @@ class _progress_bar:
 @output_option
 @store_options
 @handle_errors
-def export(fmt, output, store, endpoint):
+def export(fmt, output, store):
     """Export the graph (deterministic output: same store, same bytes).
 
     Example: gtkg export -f trig -o study.trig
     """
     from gtkg.exporting import export as export_graph
 
-    write(export_graph(store=store, endpoint=endpoint, format=fmt), output)
+    write(export_graph(store=store, format=fmt), output)
 
 
 @cli.command()
@@ -234,7 +234,7 @@ def export(fmt, output, store, endpoint):
               help="Let SERVICE clauses fetch other endpoints (refused by default: gtkg fetches no URL on its own).")
 @store_options
 @handle_errors
-def sparql(query, fmt, output, timeout, allow_service, store, endpoint):
+def sparql(query, fmt, output, timeout, allow_service, store):
     """Run an ad-hoc SPARQL query (SELECT, ASK, CONSTRUCT) over all graphs.
 
     QUERY is the query text, or @FILE to read it from a file.
@@ -246,7 +246,7 @@ def sparql(query, fmt, output, timeout, allow_service, store, endpoint):
 
     if query.startswith("@"):
         query = _read_query(query[1:])
-    result = run_sparql(query, store=store, endpoint=endpoint, timeout=timeout or math.inf,
+    result = run_sparql(query, store=store, timeout=timeout or math.inf,
                         allow_service=allow_service)
     if isinstance(result, Table):
         write(render(result, fmt), output)
@@ -275,7 +275,7 @@ def _read_query(path: str) -> str:
 @output_option
 @store_options
 @handle_errors
-def diagnostics(severity, fmt, output, store, endpoint):
+def diagnostics(severity, fmt, output, store):
     """List what the loads could not read or found defective, with file and line.
 
     Example: gtkg diagnostics --severity warning -f csv
@@ -284,7 +284,7 @@ def diagnostics(severity, fmt, output, store, endpoint):
     from gtkg.queries import run_query
 
     params = {"severity": severity} if severity else {}
-    write(render(run_query("diagnostics", params, store=store, endpoint=endpoint), fmt), output)
+    write(render(run_query("diagnostics", params, store=store), fmt), output)
 
 
 @cli.command()
@@ -316,7 +316,7 @@ def _param_text(param) -> str:
 @timeout_option
 @store_options
 @handle_errors
-def query(name, params, fmt, output, timeout, store, endpoint):
+def query(name, params, fmt, output, timeout, store):
     """Run the stored query NAME ('gtkg queries' lists them).
 
     Example: gtkg query source-codes -p source s33 -f csv
@@ -324,7 +324,7 @@ def query(name, params, fmt, output, timeout, store, endpoint):
     from gtkg.formats import render
     from gtkg.queries import run_query
 
-    table = run_query(name, dict(params), store=store, endpoint=endpoint, timeout=timeout or math.inf)
+    table = run_query(name, dict(params), store=store, timeout=timeout or math.inf)
     write(render(table, fmt), output)
 
 
@@ -351,8 +351,8 @@ def serve(store, port, host, timeout, max_rows, allow_service, quiet):
 
     Example: gtkg serve --port 7878, then gtkg query sources --endpoint http://127.0.0.1:7878/query
     """
-    from gtkg.serve import is_loopback
-    from gtkg.serve import serve as start
+    from gtkg.store.serve import is_loopback
+    from gtkg.store.serve import serve as start
 
     if not is_loopback(host):
         click.echo(f"Warning: listening on {host}: anyone who can reach this machine can read the study "
@@ -378,7 +378,7 @@ def serve(store, port, host, timeout, max_rows, allow_service, quiet):
               help="Exit with 1 when validation finds problems at or above this severity (default: never).")
 @store_options
 @handle_errors
-def build(paths, output, study, base, fail_on, store, endpoint):
+def build(paths, output, study, base, fail_on, store):
     """Load notes and models, then write every table, the graph and the validation report to DIR.
 
     Writes DIR/tables/<query>.csv, .md and .tex for every stored query that needs no parameter,
@@ -391,7 +391,7 @@ def build(paths, output, study, base, fail_on, store, endpoint):
     from gtkg.terms import DEFAULT_BASE
 
     with _progress_bar() as progress:
-        summary = build_study(paths, output=output, store=store, endpoint=endpoint, study=study,
+        summary = build_study(paths, output=output, store=store, study=study,
                               base=base or DEFAULT_BASE, fail_on=fail_on, progress=progress)
     loaded = summary.loaded
     click.echo(f"Loaded {loaded.files} files: {loaded.sources} sources, {loaded.codes} codes, {loaded.excerpts} "
@@ -415,7 +415,7 @@ def build(paths, output, study, base, fail_on, store, endpoint):
 @output_option
 @store_options
 @handle_errors
-def validate(shapes, fmt, fail_on, output, store, endpoint):
+def validate(shapes, fmt, fail_on, output, store):
     """Check the study graph against gtkg's SHACL shapes (and a study's own).
 
     Findings are grouped by severity and by the code, source or link they are about, each with its
@@ -425,7 +425,7 @@ def validate(shapes, fmt, fail_on, output, store, endpoint):
     """
     from gtkg.shapes import validate as validate_study
 
-    report = validate_study(store=store, endpoint=endpoint, shapes=shapes, fail_on=fail_on)
+    report = validate_study(store=store, shapes=shapes, fail_on=fail_on)
     write({"text": report.text, "turtle": report.turtle, "json": report.json}[fmt](), output)
     if output:
         click.echo(report.summary(), err=True)

@@ -1,12 +1,12 @@
 """`export()` and `sparql()`: the graph out, as RDF or as query results."""
 
 from gtkg.ontology import PREFIXES
-from gtkg.store import open_store
+from gtkg.store import using
 
 FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld")
 
 
-def export(*, store=None, endpoint: str | None = None, format: str = "turtle") -> bytes:
+def export(*, store=None, format: str = "turtle") -> bytes:
     """Serialize the whole graph; the same store content always gives the same bytes.
 
     Turtle and N-Triples hold the union of all file graphs; N-Quads, TriG and JSON-LD keep each file's graph.
@@ -15,15 +15,11 @@ def export(*, store=None, endpoint: str | None = None, format: str = "turtle") -
         from gtkg.errors import InputError
 
         raise InputError(f"unknown export format {format!r}; choose one of {', '.join(FORMATS)}")
-    backend = open_store(store, endpoint=endpoint, read_only=True)
-    try:
+    with using(store, read_only=True) as backend:
         return backend.dump(format, prefixes=PREFIXES if format in ("turtle", "trig") else None)
-    finally:
-        backend.close()
 
 
-def sparql(query: str, *, store=None, endpoint: str | None = None, timeout: float | None = None,
-           allow_service: bool = False):
+def sparql(query: str, *, store=None, timeout: float | None = None, allow_service: bool = False):
     """Run ad-hoc SPARQL over all graphs: a Table (SELECT), a bool (ASK) or Turtle bytes (CONSTRUCT).
 
     Only queries: an update is refused. A SERVICE clause (which makes the engine fetch another URL) is
@@ -35,8 +31,5 @@ def sparql(query: str, *, store=None, endpoint: str | None = None, timeout: floa
     refuse_update(query)
     if not allow_service:
         refuse_service(query)
-    backend = open_store(store, endpoint=endpoint, read_only=True)
-    try:
+    with using(store, read_only=True) as backend:
         return backend.query(query, timeout=timeout)
-    finally:
-        backend.close()

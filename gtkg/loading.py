@@ -10,7 +10,7 @@ from gtkg.errors import InputError
 from gtkg.loaders import models, notes, rdf
 from gtkg.loaders.emit import FileEmitter
 from gtkg.loaders.records import Diagnostic
-from gtkg.store import open_store
+from gtkg.store import using
 from gtkg.store.folder import MARKER as STORE_MARKER
 from gtkg.terms import DEFAULT_BASE, DEFAULT_STUDY, Minter
 
@@ -181,8 +181,8 @@ def _read(f: InputFile) -> bytes:
                          "the folders you load") from exc
 
 
-def load(paths, *, store=None, endpoint: str | None = None, study: str = DEFAULT_STUDY,
-         base: str = DEFAULT_BASE, replace: bool = False, progress: Callable | None = None) -> LoadSummary:
+def load(paths, *, store=None, study: str = DEFAULT_STUDY, base: str = DEFAULT_BASE, replace: bool = False,
+         progress: Callable | None = None) -> LoadSummary:
     """Load field notes, model files and RDF files into the store, replacing each file's graph.
 
     All or nothing: a failed load leaves the store as it was. A folder is mirrored: the graphs of files
@@ -193,8 +193,7 @@ def load(paths, *, store=None, endpoint: str | None = None, study: str = DEFAULT
     flat); otherwise every file is read first and the graphs are written in one transaction.
     """
     found = collect(paths)
-    target = open_store(store, endpoint=endpoint, inputs=paths)
-    try:
+    with using(store, inputs=paths) as target:
         minter = Minter(base, study)
         planned = {minter.file(f.key): f for f in found.files}
         recorded = target.files()
@@ -209,8 +208,6 @@ def load(paths, *, store=None, endpoint: str | None = None, study: str = DEFAULT
         else:
             graphs, summary = build_graphs(found.files, study=study, base=base, progress=progress)
             target.replace_graphs({**graphs, **dict.fromkeys(gone, "")}, files=files)
-    finally:
-        target.close()
     summary.removed = sorted(recorded[graph] for graph in gone)
     summary.skipped = found.skipped
     return summary
@@ -246,13 +243,11 @@ class RemoveSummary:
     files: list = field(default_factory=list)  # the input files they were loaded from, where recorded
 
 
-def remove(targets, *, store=None, endpoint: str | None = None, study: str = DEFAULT_STUDY,
-           base: str = DEFAULT_BASE) -> RemoveSummary:
+def remove(targets, *, store=None, study: str = DEFAULT_STUDY, base: str = DEFAULT_BASE) -> RemoveSummary:
     """Remove from the store the graphs of input files: each target is a file or folder that was loaded (it
     may be gone from the disk by now), a file name, or a graph IRI. Nothing is removed unless every target
     names at least one graph."""
-    target = open_store(store, endpoint=endpoint)
-    try:
+    with using(store) as target:
         graphs, recorded = target.graphs(), target.files()
         chosen: dict[str, None] = {}
         for given in targets:
@@ -262,8 +257,6 @@ def remove(targets, *, store=None, endpoint: str | None = None, study: str = DEF
                                  "loaded from it; give a file or folder you loaded, a file name or a graph IRI")
             chosen.update(dict.fromkeys(matches))
         target.replace_graphs(dict.fromkeys(chosen, ""), files=dict.fromkeys(chosen))
-    finally:
-        target.close()
     return RemoveSummary(sorted(chosen), sorted(recorded[g] for g in chosen if g in recorded))
 
 

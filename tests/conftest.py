@@ -37,12 +37,12 @@ def sparql_server():
 @pytest.fixture(params=["embedded", "remote"])
 def backend(request, tmp_path):
     """Where a test's data lives, as keyword arguments of load(), export(), run_query(), ...:
-    {"store": folder} or {"endpoint": query URL of the session's SPARQL server, emptied for the test}."""
+    {"store": folder} or {"store": query URL of the session's SPARQL server, emptied for the test}."""
     if request.param == "embedded":
         return {"store": str(tmp_path / "store")}
     server = request.getfixturevalue("sparql_server")
     server.clear()
-    return {"endpoint": server.query_url}
+    return {"store": server.query_url}
 
 
 @pytest.fixture

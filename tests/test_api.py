@@ -19,3 +19,29 @@ def test_help_does_not_import_the_engines():
             "print(sorted(m for m in ('pyoxigraph', 'rdflib', 'pyshacl', 'SPARQLWrapper') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_store_takes_a_folder_a_url_or_an_open_store(tmp_path, sparql_server):
+    from helpers import EXAMPLES
+
+    from gtkg import export, load
+    from gtkg.store import Store, open_store, using
+    from gtkg.store.embedded import EmbeddedStore
+    from gtkg.store.remote import RemoteStore
+
+    folder = str(tmp_path / "store")
+    load([EXAMPLES / "notes"], store=folder)
+    sparql_server.clear()
+    load([EXAMPLES / "notes"], store=sparql_server.query_url)
+    opened = open_store(folder, read_only=True)
+    try:
+        assert isinstance(opened, EmbeddedStore) and isinstance(opened, Store)
+        assert isinstance(open_store(sparql_server.query_url), RemoteStore)
+        assert open_store(opened) is opened
+        with using(opened) as same:
+            assert same is opened
+        assert opened.engine() is not None  # still open after the call that borrowed it
+        assert export(store=opened, format="nquads") == export(store=folder, format="nquads") == export(
+            store=sparql_server.query_url, format="nquads")
+    finally:
+        opened.close()

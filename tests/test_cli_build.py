@@ -137,7 +137,7 @@ def test_build_of_a_missing_path_is_a_usage_error(tmp_path):
 
 def test_build_on_a_remote_endpoint(sparql_server, tmp_path):
     sparql_server.clear()
-    summary = build([STUDY], output=tmp_path / "out", endpoint=sparql_server.query_url)
+    summary = build([STUDY], output=tmp_path / "out", store=sparql_server.query_url)
     assert summary.store == sparql_server.query_url and not (tmp_path / "out" / "store").exists()
     embedded = tmp_path / "embedded"
     build([STUDY], output=embedded)

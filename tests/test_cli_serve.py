@@ -23,7 +23,7 @@ from gtkg.errors import EndpointError, InputError
 from gtkg.exporting import export, sparql
 from gtkg.loading import load
 from gtkg.queries import catalogue, run_query
-from gtkg.serve import SparqlServer, serve
+from gtkg.store.serve import SparqlServer, serve
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 SOURCES = "SELECT DISTINCT ?id WHERE { ?s a <https://w3id.org/gtkg/ontology#Source> ; " \
@@ -146,14 +146,14 @@ def test_updates_are_refused(served, study, method, path, data, media):
 
 def test_gtkg_reads_its_own_endpoint_like_the_store(served, study):
     for fmt in ("nquads", "turtle"):
-        assert export(endpoint=served.url, format=fmt) == export(store=study, format=fmt)
+        assert export(store=served.url, format=fmt) == export(store=study, format=fmt)
     for name in catalogue():
-        assert run_query(name, endpoint=served.url).rows == run_query(name, store=study).rows, name
+        assert run_query(name, store=served.url).rows == run_query(name, store=study).rows, name
 
 
 def test_loading_into_it_is_refused_in_one_line(served):
     with pytest.raises(EndpointError) as error:
-        load([EXAMPLES / "notes" / "s_1.md"], endpoint=served.url)
+        load([EXAMPLES / "notes" / "s_1.md"], store=served.url)
     assert "answered HTTP 403 Forbidden: this endpoint is read-only" in str(error.value)
     assert "\n" not in str(error.value)
 
@@ -209,7 +209,7 @@ def test_it_answers_from_the_latest_load(tmp_path):
     thread.start()
     try:
         def sources():
-            return [row[0] for row in run_query("sources", endpoint=server.url).rows]
+            return [row[0] for row in run_query("sources", store=server.url).rows]
 
         assert sources() == ["s1"]
         load([EXAMPLES / "notes" / "s_2.md"], store=store)  # adds one graph, in place

@@ -81,7 +81,7 @@ def loaded(request, study, tmp_path):
         server = request.getfixturevalue("sparql_server")
         server.clear()
         graph_store = server.store_url if "graph store" in request.param else None
-        where = {"endpoint": Endpoint(server.query_url, server.update_url, graph_store=graph_store)}
+        where = {"store": Endpoint(server.query_url, server.update_url, graph_store=graph_store)}
     PATHS[request.param](where, study)
     return where
 

@@ -28,7 +28,7 @@ def study(request, tmp_path_factory):
     else:
         server = request.getfixturevalue("sparql_server")
         server.clear()
-        where = {"endpoint": server.query_url}
+        where = {"store": server.query_url}
     load([STUDY], **where)
     return where
 
@@ -333,7 +333,7 @@ def test_values_in_fewer_groups_give_the_same_rows(study, name, params):
     block = "\n  VALUES ({}) {{ ({}) }}\n".format(" ".join(f"?{n}" for n in bound),
                                                   " ".join(nt_term(v) for v in bound.values()))
     everywhere = re.sub(r"\bWHERE\s*\{", lambda m: m.group() + block, query.text)
-    backend = open_store(study.get("store"), endpoint=study.get("endpoint"), read_only=True)
+    backend = open_store(study["store"], read_only=True)
     try:
         assert shape(query, backend.query(with_values(query.text, bound))).rows == \
             shape(query, backend.query(everywhere)).rows

@@ -13,7 +13,7 @@ import pytest
 from helpers import EXAMPLES
 
 from gtkg.loading import load
-from gtkg.serve import accepts_host, serve
+from gtkg.store.serve import accepts_host, serve
 
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # 10^9 rows and more
 TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"

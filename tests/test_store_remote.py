@@ -23,7 +23,7 @@ COUNT_BY_GRAPH = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GRO
 def both(sparql_server, tmp_path):
     """The example study loaded into an embedded store and into the SPARQL server."""
     sparql_server.clear()
-    embedded, remote = {"store": str(tmp_path / "store")}, {"endpoint": sparql_server.query_url}
+    embedded, remote = {"store": str(tmp_path / "store")}, {"store": sparql_server.query_url}
     for where in (embedded, remote):
         load([EXAMPLES], **where)
     return embedded, remote
@@ -34,7 +34,9 @@ def invoke(*args):
 
 
 def where_args(where: dict) -> list:
-    return ["--store", where["store"]] if "store" in where else ["--endpoint", where["endpoint"]]
+    from gtkg.store import is_url
+
+    return ["--endpoint" if is_url(where["store"]) else "--store", where["store"]]
 
 
 def quick(url: str, **settings) -> Endpoint:
@@ -101,7 +103,7 @@ def test_commands_print_identical_output(both, command):
 
 def test_shared_corpus_gives_identical_results(corpus, sparql_server, tmp_path):
     sparql_server.clear()
-    embedded, remote = {"store": str(tmp_path / "store")}, {"endpoint": sparql_server.query_url}
+    embedded, remote = {"store": str(tmp_path / "store")}, {"store": sparql_server.query_url}
     for where in (embedded, remote):
         load([corpus], **where)
     assert export(format="nquads", **remote) == export(format="nquads", **embedded)
@@ -147,7 +149,7 @@ def test_union_default_graph_of_the_server_gives_identical_tables(both, tmp_path
         pytest.skip(f"no SPARQL server with --union-default-graph: {exc}")
     try:
         _configure(tmp_path, monkeypatch, server.query_url, "union_default_graph = true")
-        remote = {"endpoint": server.query_url}
+        remote = {"store": server.query_url}
         load([EXAMPLES], **remote)
         for name, query in catalogue().items():
             params = _parameter_sets(query, embedded)[0]
@@ -158,7 +160,7 @@ def test_union_default_graph_of_the_server_gives_identical_tables(both, tmp_path
 
 def test_union_default_graph_setting_is_checked(both, tmp_path, monkeypatch):
     _, remote = both
-    _configure(tmp_path, monkeypatch, remote["endpoint"], "union_default_graph = true")
+    _configure(tmp_path, monkeypatch, remote["store"], "union_default_graph = true")
     with pytest.raises(EndpointError, match="does not expose the union of its graphs as default graph"):
         sparql("ASK {}", **remote)
 
@@ -175,8 +177,8 @@ def test_upload_by_sparql_update_when_there_is_no_graph_store(both, sparql_serve
     embedded, _ = both
     sparql_server.clear()
     endpoint = Endpoint(query=sparql_server.query_url, update=sparql_server.update_url, graph_store=None)
-    load([EXAMPLES], endpoint=endpoint)
-    assert export(format="nquads", endpoint=endpoint) == export(format="nquads", **embedded)
+    load([EXAMPLES], store=endpoint)
+    assert export(format="nquads", store=endpoint) == export(format="nquads", **embedded)
 
 
 def test_big_graphs_go_in_batches_with_progress(both, sparql_server):
@@ -184,7 +186,7 @@ def test_big_graphs_go_in_batches_with_progress(both, sparql_server):
     graphs, summary = build_graphs(collect_files([EXAMPLES]))
     sparql_server.clear()
     calls = []
-    RemoteStore(remote["endpoint"], batch_size=100).replace_graphs(
+    RemoteStore(remote["store"], batch_size=100).replace_graphs(
         graphs, progress=lambda done, total, graph: calls.append((done, total)))
     assert len(calls) > len(graphs)
     assert [done for done, _ in calls] == sorted(done for done, _ in calls)

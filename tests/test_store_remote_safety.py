@@ -45,8 +45,8 @@ def changed_note(write, old="Event-Driven", new="Changed"):
 def loaded(sparql_server):
     """The example notes on the SPARQL server; returns what an export gave."""
     sparql_server.clear()
-    load([EXAMPLES / "notes"], endpoint=sparql_server.query_url)
-    return export(format="nquads", endpoint=sparql_server.query_url)
+    load([EXAMPLES / "notes"], store=sparql_server.query_url)
+    return export(format="nquads", store=sparql_server.query_url)
 
 
 def temporary_graphs(server) -> set[str]:
@@ -86,12 +86,12 @@ def test_uploads_answered_with_success_but_not_stored_are_an_error(sparql_server
         endpoint = Endpoint(proxy + "/query", proxy + "/update",
                             graph_store=proxy + "/store" if upload == "graph store" else None)
         with pytest.raises(EndpointError) as error:
-            load([changed_note(write)], endpoint=endpoint, replace=True)
+            load([changed_note(write)], store=endpoint, replace=True)
     message = str(error.value)
     where = proxy + ("/store" if upload == "graph store" else "/update")
     assert f"SPARQL endpoint {where} answered HTTP 200 text/html: <p>thanks</p>" in message
     assert f"{proxy}/query counts 0 triples" in message and "previous graphs are unchanged" in message
-    assert export(format="nquads", endpoint=sparql_server.query_url) == loaded
+    assert export(format="nquads", store=sparql_server.query_url) == loaded
     assert not temporary_graphs(sparql_server)
 
 
@@ -105,11 +105,11 @@ def test_final_update_answered_with_success_but_not_applied_is_an_error(sparql_s
 
     with stub_server(answer) as (proxy, _):
         with pytest.raises(EndpointError) as error:
-            load([changed_note(write)], endpoint=proxy + "/query", replace=True)
+            load([changed_note(write)], store=proxy + "/query", replace=True)
     message = str(error.value)
     assert f"SPARQL endpoint {proxy}/update answered HTTP 204 text/plain, an empty body" in message
     assert "did not apply the load" in message
-    assert export(format="nquads", endpoint=sparql_server.query_url) == loaded
+    assert export(format="nquads", store=sparql_server.query_url) == loaded
     assert not temporary_graphs(sparql_server)
 
 
@@ -125,7 +125,7 @@ def test_a_load_drops_the_leftovers_of_killed_loads_and_nothing_else(sparql_serv
             "urn:gtkg:tmpfile", "urn:other:graph"}
     sparql_server.update("INSERT DATA { " + " ".join(f"GRAPH <{g}> {{ <urn:s> <urn:p> 1 }}" for g in stale | kept)
                          + " }")
-    load([NOTE], endpoint=sparql_server.query_url)
+    load([NOTE], store=sparql_server.query_url)
     graphs = sparql_server.named_graphs()
     assert kept <= graphs and not stale & graphs
 
@@ -151,10 +151,10 @@ def server_and_endpoint(request, sparql_server, tmp_path, monkeypatch):
 
 def test_queries_never_count_temporary_graphs(server_and_endpoint):
     server = server_and_endpoint
-    load([EXAMPLES / "notes"], endpoint=server.query_url)
-    before = sparql(COUNT_ALL, endpoint=server.query_url).rows, export(format="nquads", endpoint=server.query_url)
+    load([EXAMPLES / "notes"], store=server.query_url)
+    before = sparql(COUNT_ALL, store=server.query_url).rows, export(format="nquads", store=server.query_url)
     server.update(f"INSERT DATA {{ GRAPH <{TEMPORARY}{int(time.time())}:{'d' * 32}:0> {{ <urn:s> <urn:p> 1 }} }}")
-    after = sparql(COUNT_ALL, endpoint=server.query_url).rows, export(format="nquads", endpoint=server.query_url)
+    after = sparql(COUNT_ALL, store=server.query_url).rows, export(format="nquads", store=server.query_url)
     assert after == before
 
 

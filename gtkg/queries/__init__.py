@@ -200,25 +200,19 @@ def _typed(query: StoredQuery, param: Param, raw: str):
     return raw  # string, source id, code variable: plain literals
 
 
-def run_query(name: str, params: dict | None = None, *, store=None, endpoint=None, backend=None,
-              timeout: float | None = None, **options):
+def run_query(name: str, params: dict | None = None, *, store=None, timeout: float | None = None):
     """Run a stored query by name; returns a Table whose list columns hold lists.
 
-    `backend` is an already open store (from gtkg.store.open_store) to run several queries on without
-    opening the store each time; otherwise the store or endpoint is opened read-only for this query.
-    `timeout` (seconds) raises QueryTimeoutError when the query runs longer.
+    `store` is a folder, an endpoint URL, or a store opened earlier (gtkg.store.open_store) to run several
+    queries on without opening it each time. `timeout` (seconds) raises QueryTimeoutError when the query runs
+    longer.
     """
+    from gtkg.store import using
+
     query = get(name)
     bound = bind(query, params or {})
-    if backend is not None:
-        return shape(query, backend.query(with_values(query.text, bound), timeout=timeout))
-    from gtkg.store import open_store
-
-    opened = open_store(store, endpoint=endpoint, read_only=True, **options)
-    try:
-        table = opened.query(with_values(query.text, bound), timeout=timeout)
-    finally:
-        opened.close()
+    with using(store, read_only=True) as backend:
+        table = backend.query(with_values(query.text, bound), timeout=timeout)
     return shape(query, table)
 
 

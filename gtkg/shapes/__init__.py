@@ -19,8 +19,9 @@ ONTOLOGY_GRAPH = str(GT).rstrip("#")  # the graph gtkg.loading writes the ontolo
 __all__ = ["validate", "ValidationReport", "Finding", "SHAPES_FILE", "shapes_graph"]
 
 
-def validate(*, store=None, endpoint=None, shapes=(), fail_on="violation") -> ValidationReport:
-    """Validate the study in the store (or at a SPARQL endpoint) against gtkg's shapes plus `shapes` files.
+def validate(*, store=None, shapes=(), fail_on="violation") -> ValidationReport:
+    """Validate the study in the store (a folder, an endpoint, or an open store) against gtkg's shapes plus
+    `shapes` files.
 
     Raises ShapeError when shapes cannot be read or use a feature gtkg does not support, StoreError when the
     data cannot be read.
@@ -33,7 +34,7 @@ def validate(*, store=None, endpoint=None, shapes=(), fail_on="violation") -> Va
     check_threshold(fail_on)
     graph = shapes_graph(shapes)
     plan = compile_shapes(graph)
-    with open_data(store, endpoint) as db:
+    with open_data(store) as db:
         results = engine.run(plan, db, graph)
         if plan.delegated:
             results += fallback.run(db, graph, plan.delegated)
@@ -58,7 +59,7 @@ def shapes_graph(extra=()):
 
 
 @contextmanager
-def open_data(store=None, endpoint=None):
+def open_data(store=None):
     """The study's data as a pyoxigraph store: the embedded store itself, else an in-memory copy.
 
     A remote endpoint is copied once (all its quads) so that every check runs locally; a store without the
@@ -66,19 +67,16 @@ def open_data(store=None, endpoint=None):
     """
     import pyoxigraph as ox
 
-    from gtkg.store import open_store
+    from gtkg.store import using
 
-    backend = open_store(store, endpoint=endpoint, read_only=True)
-    try:
-        db = getattr(backend, "db", None)
-        if not isinstance(db, ox.Store):
+    with using(store, read_only=True) as backend:
+        db = backend.engine()
+        if db is None:
             db = ox.Store()
             db.bulk_extend(backend.quads())
         if not db.contains_named_graph(ox.NamedNode(ONTOLOGY_GRAPH)):
             db = _with_ontology(db)
         yield db
-    finally:
-        backend.close()
 
 
 def _with_ontology(db):

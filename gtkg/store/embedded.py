@@ -8,12 +8,13 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from gtkg.errors import StoreBusyError, StoreError
+from gtkg.store import Store
 from gtkg.store.folder import StoreFolder
 from gtkg.store.results import as_value, serialize, within
 from gtkg.store.sparql_text import names_dataset
 
 
-class EmbeddedStore:
+class EmbeddedStore(Store):
     """One study graph in a pyoxigraph folder; a single writer at a time, readers see a snapshot.
 
     On disk the store is a folder marked as gtkg's (see gtkg.store.folder); `location` is that folder and
@@ -169,6 +170,9 @@ class EmbeddedStore:
         graphs = {g: self.db.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(g)) for g in self.graphs()}
         default = self.db.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
         return serialize({**graphs, None: default} if default else graphs, fmt, prefixes)
+
+    def engine(self) -> ox.Store | None:
+        return self.db
 
     def close(self) -> None:
         self.db = None

@@ -28,6 +28,7 @@ from collections.abc import Callable
 import pyoxigraph as ox
 
 from gtkg.errors import EndpointError, StoreError
+from gtkg.store import Store
 from gtkg.store.endpoint import Endpoint, config_path
 from gtkg.store.results import as_value, ntriples, serialize
 from gtkg.store.sparql_text import names_dataset, query_form
@@ -50,7 +51,7 @@ LIST_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
 LIST_GRAPHS_BY_TRIPLES = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
-class RemoteStore:
+class RemoteStore(Store):
     """A study graph on a SPARQL 1.1 server; a load becomes visible in one update, or not at all."""
 
     def __init__(self, endpoint, *, update: str | None = None, graph_store: str | None = None,
@@ -154,6 +155,10 @@ class RemoteStore:
     def dump(self, fmt: str, prefixes: dict | None = None) -> bytes:
         graphs = {graph: ntriples(self._read_graph(graph)) for graph in self.graphs()}
         return serialize(graphs, fmt, prefixes)
+
+    def engine(self) -> None:
+        """None: the data is on the server; work that needs the engine copies `quads()`."""
+        return None
 
     def close(self) -> None:
         self._all_graphs = None

@@ -302,4 +302,4 @@ class _Snapshot:
             except StoreError:
                 if self.store is None:
                     raise
-        return self.store.db
+        return self.store.engine()

@@ -7,7 +7,7 @@
     GET /store?graph=     one named graph (Graph Store Protocol, read only), so `--endpoint` works against it
     anything else         updates and writes are refused with 403
 
-Every query runs in a worker process (see gtkg.serve_workers) that has the store open read-only and reopens it
+Every query runs in a worker process (see gtkg.store.serve_workers) that has the store open read-only and reopens it
 when a load has changed the folder, so the endpoint answers from the latest completed load.
 
 Abuse gets a one-line text answer, never a hang: a query past `timeout` is killed (500), an answer past
@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from gtkg.errors import InputError, QueryError
-from gtkg.serve_workers import GRAPH_TYPES, RESULT_TYPES, Answer, Job, QueryPool, plain
+from gtkg.store.serve_workers import GRAPH_TYPES, RESULT_TYPES, Answer, Job, QueryPool, plain
 from gtkg.store.sparql_text import names_dataset, refuse_service
 
 QUERY_PATHS = ("/query", "/sparql", "/")
@@ -120,11 +120,13 @@ def serve(*, store=None, host: str = "127.0.0.1", port: int = 7878, log: Callabl
     multiprocessing's fork server, which imports the main module: a script that calls serve() keeps its
     own work under `if __name__ == "__main__":`.
     """
-    from gtkg.store import MEMORY, store_path
+    from gtkg.store import MEMORY, Store, is_url, store_path
 
+    if isinstance(store, Store):  # an open store: serve its folder
+        store = store.location
     path = store_path(store)
-    if str(path) == MEMORY:
-        raise InputError("gtkg serve needs a store folder (--store DIR), not a store in memory")
+    if str(path) == MEMORY or is_url(str(store)):
+        raise InputError("gtkg serve publishes a store folder (--store DIR), not a store in memory or an endpoint")
     try:
         server = SparqlServer(path, (host, port), log, limits=Limits(**limits), allow_service=allow_service)
     except OSError as exc:
