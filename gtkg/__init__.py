@@ -14,7 +14,7 @@ _API = {
     "run_query": "gtkg.queries",
     "validate": "gtkg.shapes",
     "build": "gtkg.building",
-    "Table": "gtkg.formats",
+    "Table": "gtkg.table",
     "GtkgError": "gtkg.errors",
 }
 

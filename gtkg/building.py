@@ -17,7 +17,7 @@ from pathlib import Path
 from gtkg.errors import InputError
 from gtkg.terms import DEFAULT_BASE, DEFAULT_STUDY
 
-TABLE_FORMATS = {"csv": "csv", "md": "markdown", "tex": "latex"}  # file extension -> gtkg.formats name
+TABLE_OUTPUTS = ("csv", "markdown", "latex")  # what every table is written as (gtkg.outputs names)
 QUERY_THREADS = 3
 BUILD_MARKER = "gtkg-build.json"  # marks a folder as a build's output and lists the files the build wrote
 
@@ -104,7 +104,7 @@ def _mark(out: Path, files: list[str]) -> None:
 def _write_tables(summary: BuildSummary, store) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    from gtkg.formats import render
+    from gtkg.outputs import get, render
     from gtkg.queries import catalogue, run_query
 
     queries = catalogue()
@@ -114,8 +114,8 @@ def _write_tables(summary: BuildSummary, store) -> None:
     with ThreadPoolExecutor(max_workers=QUERY_THREADS) as pool:
         for name, table in zip(names, pool.map(lambda name: run_query(name, store=store), names), strict=True):
             summary.tables[name] = len(table.rows)
-            for extension, fmt in TABLE_FORMATS.items():
-                _write(summary, f"tables/{name}.{extension}", render(table, fmt))
+            for output in map(get, TABLE_OUTPUTS):
+                _write(summary, f"tables/{name}.{output.extension}", render(table, output.name))
 
 
 def _write_validation(summary: BuildSummary, store, fail_on: str | None) -> None:

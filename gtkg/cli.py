@@ -10,10 +10,10 @@ import sys
 
 import click
 
+from gtkg import outputs
+
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 DEFAULT_TIMEOUT = 60.0
-TABLE_FORMATS = ("table", "csv", "tsv", "json", "markdown", "latex")
-EXPORT_FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld")
 
 
 def store_options(command):
@@ -53,7 +53,7 @@ def output_option(command):
 
 
 def table_format_option(command):
-    return click.option("-f", "--format", "fmt", type=click.Choice(TABLE_FORMATS), default="table",
+    return click.option("-f", "--format", "fmt", type=click.Choice(outputs.names("table")), default="table",
                         show_default=True, help="Output format.")(command)
 
 
@@ -210,7 +210,7 @@ class _progress_bar:
 
 
 @cli.command()
-@click.option("-f", "--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="turtle", show_default=True,
+@click.option("-f", "--format", "fmt", type=click.Choice(outputs.names("rdf")), default="turtle", show_default=True,
               help="RDF serialization (Turtle and N-Triples merge all graphs; N-Quads, TriG keep them).")
 @output_option
 @store_options
@@ -242,7 +242,8 @@ def sparql(query, fmt, output, timeout, allow_service, store):
     Example: gtkg sparql 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
     """
     from gtkg.exporting import sparql as run_sparql
-    from gtkg.formats import Table, render
+    from gtkg.outputs import render
+    from gtkg.table import Table
 
     if query.startswith("@"):
         query = _read_query(query[1:])
@@ -280,7 +281,7 @@ def diagnostics(severity, fmt, output, store):
 
     Example: gtkg diagnostics --severity warning -f csv
     """
-    from gtkg.formats import render
+    from gtkg.outputs import render
     from gtkg.queries import run_query
 
     params = {"severity": severity} if severity else {}
@@ -295,8 +296,9 @@ def queries(fmt):
 
     Example: gtkg queries -f markdown
     """
-    from gtkg.formats import Table, render
+    from gtkg.outputs import render
     from gtkg.queries import catalogue
+    from gtkg.table import Table
 
     rows = [[q.name, q.summary, [_param_text(p) for p in q.params]] for q in catalogue().values()]
     write(render(Table(["name", "summary", "params"], rows), fmt), None)
@@ -321,7 +323,7 @@ def query(name, params, fmt, output, timeout, store):
 
     Example: gtkg query source-codes -p source s33 -f csv
     """
-    from gtkg.formats import render
+    from gtkg.outputs import render
     from gtkg.queries import run_query
 
     table = run_query(name, dict(params), store=store, timeout=timeout or math.inf)

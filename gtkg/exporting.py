@@ -3,20 +3,19 @@
 from gtkg.ontology import PREFIXES
 from gtkg.store import using
 
-FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld")
-
 
 def export(*, store=None, format: str = "turtle") -> bytes:
-    """Serialize the whole graph; the same store content always gives the same bytes.
+    """Serialize the whole graph in an RDF output format (gtkg.outputs); the same store content always gives
+    the same bytes.
 
     Turtle and N-Triples hold the union of all file graphs; N-Quads, TriG and JSON-LD keep each file's graph.
     """
-    if format not in FORMATS:
-        from gtkg.errors import InputError
+    from gtkg.outputs import get
 
-        raise InputError(f"unknown export format {format!r}; choose one of {', '.join(FORMATS)}")
+    output = get(format, "rdf")
     with using(store, read_only=True) as backend:
-        return backend.dump(format, prefixes=PREFIXES if format in ("turtle", "trig") else None)
+        graphs = backend.dump()
+    return output.writer().write(graphs, output, PREFIXES if format in ("turtle", "trig") else None)
 
 
 def sparql(query: str, *, store=None, timeout: float | None = None, allow_service: bool = False):

@@ -12,8 +12,8 @@ import pytest
 from helpers import FIXTURES
 
 from gtkg.errors import ParameterError, QueryError
-from gtkg.formats import render
 from gtkg.loading import load
+from gtkg.outputs import render
 from gtkg.queries import bind, catalogue, get, natural_key, parse_header, run_query, shape, with_values
 from gtkg.terms import nt_term
 
@@ -353,7 +353,7 @@ def test_bad_sort_or_order_lines_are_errors(tmp_path, line):
 
 
 def test_shape_drops_empty_list_items_and_sorts_lists_and_rows(tmp_path):
-    from gtkg.formats import Table
+    from gtkg.table import Table
 
     query = parse_header("#+ summary: s\n#+ columns: id, n, ids\n#+ lists: ids\n#+ sort: ids natural\n"
                          "#+ order: n desc, id\nSELECT * WHERE {}", tmp_path / "x.rq")

@@ -7,6 +7,7 @@ from click.testing import CliRunner
 from helpers import EXAMPLES
 from sparql_server import forward, free_port, stub_server
 
+from gtkg import outputs
 from gtkg.cli import cli
 from gtkg.errors import EndpointError, GtkgError, InputError
 from gtkg.exporting import export, sparql
@@ -15,7 +16,7 @@ from gtkg.queries import catalogue, run_query
 from gtkg.store.endpoint import Endpoint
 from gtkg.store.remote import TEMPORARY, RemoteStore
 
-EXPORT_FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld")
+EXPORT_FORMATS = outputs.names("rdf")
 COUNT_BY_GRAPH = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
 
 

@@ -44,8 +44,9 @@ class Store(Protocol):
     def quads(self) -> Iterator:
         """Every quad of the study's graphs, as pyoxigraph quads."""
 
-    def dump(self, fmt: str, prefixes: dict | None = None) -> bytes:
-        """The whole graph in an RDF format (see gtkg.outputs), deterministic."""
+    def dump(self) -> dict:
+        """Every graph's triples as N-Triples bytes: graph IRI (None for the default graph) -> bytes; the RDF
+        outputs (gtkg.outputs.rdf) write them in any format."""
 
     def engine(self):
         """The pyoxigraph store that holds the data, for work that needs the engine itself (validation runs

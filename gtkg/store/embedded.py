@@ -10,7 +10,7 @@ import pyoxigraph as ox
 from gtkg.errors import StoreBusyError, StoreError
 from gtkg.store import Store
 from gtkg.store.folder import StoreFolder
-from gtkg.store.results import as_value, serialize, within
+from gtkg.store.results import as_value, within
 from gtkg.store.sparql_text import names_dataset
 
 
@@ -164,12 +164,12 @@ class EmbeddedStore(Store):
     def quads(self):
         return iter(()) if self.db is None else self.db.quads_for_pattern(None, None, None, None)
 
-    def dump(self, fmt: str, prefixes: dict | None = None) -> bytes:
+    def dump(self) -> dict:
         if self.db is None:
-            return serialize({}, fmt, prefixes)
+            return {}
         graphs = {g: self.db.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(g)) for g in self.graphs()}
         default = self.db.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-        return serialize({**graphs, None: default} if default else graphs, fmt, prefixes)
+        return {**graphs, None: default} if default else graphs
 
     def engine(self) -> ox.Store | None:
         return self.db

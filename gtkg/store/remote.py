@@ -30,7 +30,7 @@ import pyoxigraph as ox
 from gtkg.errors import EndpointError, StoreError
 from gtkg.store import Store
 from gtkg.store.endpoint import Endpoint, config_path
-from gtkg.store.results import as_value, ntriples, serialize
+from gtkg.store.results import as_value, ntriples
 from gtkg.store.sparql_text import names_dataset, query_form
 from gtkg.store.transport import Answer, NoAnswerError, send
 from gtkg.terms import nt_term
@@ -152,9 +152,8 @@ class RemoteStore(Store):
             quads += [ox.Quad(t.subject, t.predicate, t.object, name) for t in self._read_graph(graph)]
         return quads
 
-    def dump(self, fmt: str, prefixes: dict | None = None) -> bytes:
-        graphs = {graph: ntriples(self._read_graph(graph)) for graph in self.graphs()}
-        return serialize(graphs, fmt, prefixes)
+    def dump(self) -> dict:
+        return {graph: ntriples(self._read_graph(graph)) for graph in self.graphs()}
 
     def engine(self) -> None:
         """None: the data is on the server; work that needs the engine copies `quads()`."""
