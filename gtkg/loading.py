@@ -1,32 +1,17 @@
 """`load()`: files and folders -> one named graph per file in the store, all or nothing."""
 
-import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from gtkg.errors import InputError
-from gtkg.loaders import models, notes, rdf
-from gtkg.loaders.emit import FileEmitter
+from gtkg.loaders import LOADERS, InputFile, Study, cyclic_gc_paused, extensions, loader_for
 from gtkg.loaders.records import Diagnostic
+from gtkg.ontology import ONTOLOGY_GRAPH
 from gtkg.store import using
 from gtkg.store.folder import MARKER as STORE_MARKER
 from gtkg.terms import DEFAULT_BASE, DEFAULT_STUDY, Minter
-
-ONTOLOGY_GRAPH = "https://w3id.org/gtkg/ontology"
-FORMATS = {".md": "notes", ".py": "model", **{ext: "rdf" for ext in rdf.EXTENSIONS}}
-
-
-@dataclass
-class InputFile:
-    path: Path
-    key: str  # the file name: names its graph within the study
-    format: str
-    origin: str = ""  # the file's real absolute path, recorded in the store beside its graph
-
-    def __post_init__(self):
-        self.origin = self.origin or real_path(self.path)
 
 
 @dataclass
@@ -67,10 +52,11 @@ def collect(paths) -> Collected:
         if path.is_dir():
             _walk(path, collected)
         elif path.is_file():
-            if path.suffix.lower() not in FORMATS:
+            loader = loader_for(path)
+            if loader is None:
                 raise InputError(f"{path}: unknown kind of file; gtkg loads field notes (.md), model files (.py) "
-                                 f"and RDF ({', '.join(sorted(rdf.EXTENSIONS))})")
-            collected.files.append(InputFile(path, _key(path), FORMATS[path.suffix.lower()]))
+                                 f"and RDF ({', '.join(e for e in extensions() if e not in ('.md', '.py'))})")
+            collected.files.append(_input(path, loader))
         else:
             raise InputError(f"{path}: no such file or folder")
     by_key: dict[str, InputFile] = {}
@@ -93,18 +79,18 @@ def _walk(folder: Path, collected: Collected) -> None:
                             and not (Path(root, d) / STORE_MARKER).exists())
         for name in sorted(names):
             path = Path(root, name)
-            suffix = path.suffix.lower()
+            loader = loader_for(path)
             if name.startswith((".", "__")):
                 continue
-            if suffix not in FORMATS:
-                collected.skipped.setdefault(suffix or "no extension", []).append(str(path))
+            if loader is None:
+                collected.skipped.setdefault(path.suffix.lower() or "no extension", []).append(str(path))
             elif path.is_file():
-                collected.files.append(InputFile(path, _key(path), FORMATS[suffix]))
+                collected.files.append(_input(path, loader))
 
 
-def _key(path: Path) -> str:
-    """The file's name, as text even when the name is not valid UTF-8."""
-    return _as_text(path.name)
+def _input(path: Path, loader) -> InputFile:
+    """An input file: its graph is named by its file name (as text even when the name is not valid UTF-8)."""
+    return InputFile(path, _as_text(path.name), loader.format, real_path(path))
 
 
 def real_path(path) -> str:
@@ -129,56 +115,32 @@ def build_graphs(files: list[InputFile], *, study: str = DEFAULT_STUDY, base: st
 
 def emit_graphs(files: list[InputFile], summary: LoadSummary, *, study: str = DEFAULT_STUDY,
                 base: str = DEFAULT_BASE, progress: Callable | None = None):
-    """Parse and emit the files one by one: yields (graph IRI, N-Quads lines), the ontology last, and
-    fills in `summary` (all but `triples` and `graphs`) as it goes. Model files are parsed together first,
-    since names resolve across them."""
-    with models.cyclic_gc_paused():
-        minter = Minter(base, study)
-        model_bytes = {f.key: _read(f) for f in files if f.format == "model"}
-        parsed_models = models.parse({key: notes.decode(raw)[0] for key, raw in model_bytes.items()})
-        codes, sources = set(), set()
-        for done, f in enumerate(files, 1):
-            raw = model_bytes.pop(f.key) if f.format == "model" else _read(f)
-            if f.format == "rdf":
-                yield from rdf.read(f.path, raw, minter.file(f.key)).items()
-            else:
-                out = FileEmitter(minter, f.key, f.format, hashlib.sha256(raw).hexdigest(),
-                                  dict(parsed_models.sources))
-                counts = _emit_file(f, raw, out, parsed_models)
-                sources |= counts["sources"]
-                codes |= counts["codes"]
-                summary.excerpts += counts["excerpts"]
-                summary.diagnostics += out.count("diagnostic")
-                yield out.file, out.out.lines
-            if progress:
-                progress(done, len(files), str(f.path))
+    """Read the files with their loaders (gtkg.loaders, in their order): yields (graph IRI, N-Quads lines), the
+    ontology last, and fills in `summary` (all but `triples` and `graphs`) as it goes."""
+    reading = Study(Minter(base, study))
+    codes, sources, done = set(), set(), set()
+    with cyclic_gc_paused():
+        for loader in LOADERS:
+            chosen = [f for f in files if f.format == loader.format]
+            for graph in loader.read(chosen, reading) if chosen else ():
+                sources |= graph.sources
+                codes |= graph.codes
+                summary.excerpts += graph.excerpts
+                summary.diagnostics += graph.diagnostics
+                yield graph.iri, graph.lines
+                if progress and graph.file.origin not in done:
+                    done.add(graph.file.origin)
+                    progress(len(done), len(files), str(graph.file.path))
         summary.codes, summary.sources = len(codes), len(sources)
         yield ONTOLOGY_GRAPH, ontology_quads()
 
 
 def ontology_quads() -> list[str]:
     """The ontology travels with the data (its own graph), so queries can use notations and subclasses."""
+    from gtkg.loaders.rdf import quads_of
     from gtkg.ontology import ONTOLOGY_FILE
 
-    return rdf.read(ONTOLOGY_FILE, ONTOLOGY_FILE.read_bytes(), ONTOLOGY_GRAPH)[ONTOLOGY_GRAPH]
-
-
-def _emit_file(f: InputFile, data: bytes, out: FileEmitter, parsed_models) -> dict:
-    if f.format == "model":
-        return models.emit(parsed_models.files[f.key], out)
-    text, note = notes.decode(data)
-    parsed = notes.parse(text, f.key)
-    if note:
-        parsed.diagnostics.insert(0, note)
-    return notes.emit(parsed, out)
-
-
-def _read(f: InputFile) -> bytes:
-    try:
-        return f.path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read {f.path}: {exc.strerror or exc}; fix its permissions or move it out of "
-                         "the folders you load") from exc
+    return quads_of(ONTOLOGY_FILE, ONTOLOGY_FILE.read_bytes(), ONTOLOGY_GRAPH)[ONTOLOGY_GRAPH]
 
 
 def load(paths, *, store=None, study: str = DEFAULT_STUDY, base: str = DEFAULT_BASE, replace: bool = False,

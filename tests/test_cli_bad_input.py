@@ -62,12 +62,12 @@ def test_ctrl_c_exits_130_with_one_line(loaded):
 
 
 def test_ctrl_c_during_a_load_changes_nothing(tmp_path, monkeypatch):
-    import gtkg.loading
+    import gtkg.loaders.notes
 
     store = tmp_path / "store"
     invoke("load", "--store", store, EXAMPLES / "notes" / "s_1.md")
     before = invoke("export", "--store", store, "-f", "nquads").stdout_bytes
-    original, seen = gtkg.loading._emit_file, []
+    original, seen = gtkg.loaders.notes.parse, []
 
     def interrupted(*args):
         seen.append(1)
@@ -75,7 +75,7 @@ def test_ctrl_c_during_a_load_changes_nothing(tmp_path, monkeypatch):
             raise KeyboardInterrupt
         return original(*args)
 
-    monkeypatch.setattr(gtkg.loading, "_emit_file", interrupted)
+    monkeypatch.setattr(gtkg.loaders.notes, "parse", interrupted)
     result = invoke("load", "--store", store, EXAMPLES / "notes")
     assert result.exit_code == 130 and "nothing was changed" in result.stderr
     monkeypatch.undo()

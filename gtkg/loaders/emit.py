@@ -30,14 +30,15 @@ LINK_CLASSES = {"contains": GT.Containment, "cites": GT.Citation, "option": GT.D
 class FileEmitter:
     """Writes the named graph of one input file. Node IRIs are the file IRI plus a numbered fragment."""
 
-    def __init__(self, minter: Minter, key: str, fmt: str, sha256: str, sources: dict | None = None):
+    def __init__(self, minter: Minter, key: str, fmt: str, sha256: str, *, sources: dict | None = None,
+                 references: dict | None = None):
         self.minter = minter
         self.file = minter.file(key)
         self._node_prefix = f"{self.file}#"
         self.out = QuadWriter(self.file)
         self.add = self.out.add
         self.sources = sources if sources is not None else {}  # variable -> source id
-        self.references: dict = {}  # variable -> reference id (set by the model emitter)
+        self.references = references if references is not None else {}  # variable -> reference id
         self._counts: Counter = Counter()
         self.add(self.file, RDF.type, GT.InputFile)
         self.add(self.file, GT.path, key)

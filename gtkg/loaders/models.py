@@ -13,12 +13,13 @@ defects executing the model would hide or stumble on. `emit` writes each file's 
 """
 
 import ast
-import gc
+import hashlib
 from bisect import bisect_right
 from collections import defaultdict
-from contextlib import contextmanager
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from gtkg.loaders import Graph, InputFile, Study, cyclic_gc_paused, decode
 from gtkg.loaders.codeable import Env, interpret
 from gtkg.loaders.emit import FileEmitter
 from gtkg.loaders.python_source import split_statements
@@ -53,20 +54,6 @@ def parse(texts: dict[str, str]) -> Models:
     """Interpret every model file (key -> text) of one load, dependencies (imports) first."""
     with cyclic_gc_paused():
         return _parse(texts)
-
-
-@contextmanager
-def cyclic_gc_paused():
-    """`ast` builds hundreds of thousands of acyclic nodes for a big file, and emitting builds as many
-    strings in lists; the cyclic collector would scan the growing heap again and again meanwhile (a third
-    of the parse time, a fifth of a load's), so pause it. Nesting is safe: only the outermost re-enables."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _parse(texts: dict[str, str]) -> Models:
@@ -196,9 +183,21 @@ def _unlinked_lists(models: Models, env: Env) -> None:
                                "source; add it to an add_links(..., role_name=\"contained_code\") call")
 
 
+def read(files: list[InputFile], study: Study) -> Iterator[Graph]:
+    """The model files of one load, read together (names resolve across them), then emitted file by file; the
+    sources they declare go into `study.sources` for the notes."""
+    raw = {f.key: f.read() for f in files}
+    models = parse({key: decode(data)[0] for key, data in raw.items()})
+    study.sources.update(models.sources)
+    for f in files:
+        out = FileEmitter(study.minter, f.key, "model", hashlib.sha256(raw.pop(f.key)).hexdigest(),
+                          sources=dict(models.sources), references=models.references)
+        counts = emit(models.files[f.key], out)
+        yield Graph(out.file, out.out.lines, f, counts["sources"], counts["codes"], 0, out.count("diagnostic"))
+
+
 def emit(fragment: ModelFile, out: FileEmitter) -> dict:
     """Write one model file's records; returns counts for the load summary."""
-    out.references = fragment.references
     sources = set()
     for decl in fragment.declarations:
         out.declaration(decl)

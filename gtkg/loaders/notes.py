@@ -8,10 +8,13 @@
 [('open', [0], ['rest_apis'])]
 """
 
+import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate
 
+from gtkg.loaders import Graph, InputFile, Study, decode
 from gtkg.loaders.codeable import Env, interpret_text
 from gtkg.loaders.emit import FileEmitter
 from gtkg.loaders.records import INFO, MAX_TEXT, WARNING, Diagnostic, Fragment
@@ -80,18 +83,11 @@ class Notes:
     traces: list = field(default_factory=list)
     diagnostics: list = field(default_factory=list)
 
-
-def decode(data: bytes) -> tuple[str, Diagnostic | None]:
-    """UTF-8 if possible, else Windows-1252 (with a note saying so)."""
-    try:
-        text = data.decode("utf-8-sig")
-        note = None
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        text = data.decode("cp1252", errors="replace")
-        note = Diagnostic(line, "encoding", "file is not valid UTF-8 (Windows-1252 bytes?); decoded as "
-                          "Windows-1252; save it as UTF-8 to silence this", INFO)
-    return text.replace("\r\n", "\n").replace("\r", "\n"), note
+    def declared_sources(self) -> dict:
+        """Variable -> source id of the sources the note's own source block declares (`s33 = CClass(source,
+        "s33", ...)`), so its snippets can name the source by its variable."""
+        block = self.source_block
+        return {d.var: d.label or d.var for d in (block.declarations if block else ()) if d.metaclass == "source"}
 
 
 def parse(text: str, path: str) -> Notes:
@@ -327,6 +323,21 @@ class _NextLine:
 
 # ---------------------------------------------------------------------------------------------- emit
 
+def read(files: list[InputFile], study: Study) -> Iterator[Graph]:
+    """Each notes file, parsed and emitted into its own graph."""
+    for f in files:
+        data = f.read()
+        text, note = decode(data)
+        notes = parse(text, f.key)
+        if note:
+            notes.diagnostics.insert(0, note)
+        out = FileEmitter(study.minter, f.key, "notes", hashlib.sha256(data).hexdigest(),
+                          sources={**study.sources, **notes.declared_sources()})
+        counts = emit(notes, out)
+        yield Graph(out.file, out.out.lines, f, counts["sources"], counts["codes"], counts["excerpts"],
+                    out.count("diagnostic"))
+
+
 def emit(notes: Notes, out: FileEmitter) -> dict:
     """Write the records of one notes file; returns counts for the load summary."""
     source = out.source(notes.source_id) if notes.source_id else None
@@ -347,10 +358,6 @@ def _emit_header(notes: Notes, out, source) -> None:
     out.add(record, GT.declares, source)
     values = {name: _header_value(name, value) for name, (value, _line) in notes.header.items()}
     out.metadata(source, values, notes.source_line or 1)
-    block = notes.source_block
-    for decl in block.declarations if block else []:
-        if decl.metaclass == "source":
-            out.sources[decl.var] = decl.label or decl.var
     for diag in _disagreements(notes, values):
         out.diagnostic(diag)
 

@@ -1,19 +1,27 @@
 """RDF files (for example a gtkg export) loaded back as they are."""
 
+from collections.abc import Iterator
+
 import pyoxigraph as ox
 
 from gtkg.errors import InputError
+from gtkg.loaders import Graph, InputFile, Study
 from gtkg.terms import LINE_BREAKS
 
-EXTENSIONS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
-              ".trig": ox.RdfFormat.TRIG, ".jsonld": ox.RdfFormat.JSON_LD}
 _ESCAPES = str.maketrans(LINE_BREAKS)  # pyoxigraph writes \x85, \u2028 and \u2029 as they are
 
 
-def read(path, data: bytes, file_graph: str) -> dict[str, list[str]]:
+def read(files: list[InputFile], study: Study) -> Iterator[Graph]:
+    """Each file's triples in the file's graph; quads keep their own graphs (a TriG export)."""
+    for f in files:
+        for iri, lines in quads_of(f.path, f.read(), study.minter.file(f.key)).items():
+            yield Graph(iri, lines, f)
+
+
+def quads_of(path, data: bytes, file_graph: str) -> dict[str, list[str]]:
     """N-Quads lines per graph: triples go into the file's graph, quads keep their graphs (a TriG export)."""
     try:
-        quads = list(ox.parse(data, format=EXTENSIONS[path.suffix.lower()]))
+        quads = list(ox.parse(data, format=ox.RdfFormat.from_extension(path.suffix[1:].lower())))
     except SyntaxError as exc:
         raise InputError(f"{path}: {exc}; fix the RDF syntax there") from exc
     except MemoryError as exc:  # the parser's buffer holds one statement of at most 16 MiB

@@ -11,6 +11,7 @@ IRIs live here and nowhere else, so code never spells them as strings:
 from pathlib import Path
 
 ONTOLOGY_FILE = Path(__file__).with_name("gtkg.ttl")
+ONTOLOGY_GRAPH = "https://w3id.org/gtkg/ontology"  # the graph every load writes the ontology into (its IRI)
 
 
 class IRI(str):

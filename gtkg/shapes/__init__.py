@@ -10,11 +10,10 @@ holds in its own graph, is all the reasoning there is (rdfs:subClassOf for targe
 from contextlib import contextmanager
 from pathlib import Path
 
-from gtkg.ontology import GT
+from gtkg.ontology import ONTOLOGY_GRAPH
 from gtkg.shapes.report import Finding, ValidationReport, check_threshold
 
 SHAPES_FILE = Path(__file__).with_name("gtkg-shapes.ttl")
-ONTOLOGY_GRAPH = str(GT).rstrip("#")  # the graph gtkg.loading writes the ontology into (its ontology IRI)
 
 __all__ = ["validate", "ValidationReport", "Finding", "SHAPES_FILE", "shapes_graph"]
 

@@ -19,13 +19,13 @@ import shutil
 from pathlib import Path
 
 from gtkg.errors import InputError, StoreBusyError, StoreError
+from gtkg.ontology import ONTOLOGY_GRAPH
 
 MARKER = "gtkg-store.json"
 LOCK = "gtkg.lock"
 FORMAT_VERSION = 1
 DATA = re.compile(r"data-(\d+)")
 LEGACY_MOVE = ".gtkg-legacy"  # where an old store's files wait while they move into data-0
-ONTOLOGY_GRAPH = "https://w3id.org/gtkg/ontology"
 OWN_NAMES = {MARKER, LOCK, MARKER + ".tmp", LEGACY_MOVE}
 
 
