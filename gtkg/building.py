@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gtkg.errors import InputError
-from gtkg.terms import DEFAULT_BASE, DEFAULT_STUDY
+from gtkg.iris import DEFAULT_BASE, DEFAULT_STUDY
 
 TABLE_OUTPUTS = ("csv", "markdown", "latex")  # what every table is written as (gtkg.outputs names)
 QUERY_THREADS = 3

@@ -144,8 +144,8 @@ def load(paths, study, base, replace, store):
 
     Example: gtkg load notes/ models/sources_and_codes_model.py
     """
+    from gtkg.iris import DEFAULT_BASE
     from gtkg.loading import load as load_files
-    from gtkg.terms import DEFAULT_BASE
 
     with _progress_bar() as progress:
         summary = load_files(paths, store=store, study=study, base=base or DEFAULT_BASE,
@@ -181,8 +181,8 @@ def remove(targets, study, base, store):
 
     Example: gtkg remove notes/s_3.md
     """
+    from gtkg.iris import DEFAULT_BASE
     from gtkg.loading import remove as remove_graphs
-    from gtkg.terms import DEFAULT_BASE
 
     summary = remove_graphs(targets, store=store, study=study, base=base or DEFAULT_BASE)
     click.echo(f"Removed {_plural(len(summary.graphs), 'graph')}: " + ", ".join(summary.files or summary.graphs),
@@ -390,7 +390,7 @@ def build(paths, output, study, base, fail_on, store):
     Example: gtkg build notes/ models/ -o out/
     """
     from gtkg.building import build as build_study
-    from gtkg.terms import DEFAULT_BASE
+    from gtkg.iris import DEFAULT_BASE
 
     with _progress_bar() as progress:
         summary = build_study(paths, output=output, store=store, study=study,

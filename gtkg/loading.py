@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gtkg.errors import InputError
+from gtkg.iris import DEFAULT_BASE, DEFAULT_STUDY, Minter
 from gtkg.loaders import LOADERS, InputFile, Study, cyclic_gc_paused, extensions, loader_for
 from gtkg.loaders.records import Diagnostic
 from gtkg.ontology import ONTOLOGY_GRAPH
 from gtkg.store import using
 from gtkg.store.folder import MARKER as STORE_MARKER
-from gtkg.terms import DEFAULT_BASE, DEFAULT_STUDY, Minter
 
 
 @dataclass

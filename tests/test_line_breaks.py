@@ -8,9 +8,9 @@ import pytest
 
 from gtkg.exporting import export, sparql
 from gtkg.loading import build_graphs, collect_files, load
+from gtkg.nquads import nt_term
 from gtkg.outputs.rdf import FORMATS
 from gtkg.store.endpoint import Endpoint
-from gtkg.terms import nt_term
 
 BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # with \r and \n: every character str.splitlines() splits on
 EVERY_BREAK = BREAKS + "\r\n"

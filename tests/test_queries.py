@@ -13,9 +13,9 @@ from helpers import FIXTURES
 
 from gtkg.errors import ParameterError, QueryError
 from gtkg.loading import load
+from gtkg.nquads import nt_term
 from gtkg.outputs import render
 from gtkg.queries import bind, catalogue, get, natural_key, parse_header, run_query, shape, with_values
-from gtkg.terms import nt_term
 
 STUDY = FIXTURES / "queries"
 

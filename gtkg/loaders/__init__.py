@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gtkg.errors import InputError
+from gtkg.iris import Minter
 from gtkg.loaders.records import INFO, Diagnostic
-from gtkg.terms import Minter
 
 
 @dataclass(frozen=True)

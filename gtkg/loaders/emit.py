@@ -2,7 +2,9 @@
 
 from collections import Counter
 
+from gtkg.iris import Minter
 from gtkg.loaders.records import INFO, MAX_TEXT, VIOLATION, WARNING, Declaration, Diagnostic, Link
+from gtkg.nquads import QuadWriter
 from gtkg.ontology import (
     CONTEXT_TYPES,
     DCTERMS,
@@ -19,7 +21,6 @@ from gtkg.ontology import (
     REFERENCE_ATTRIBUTES,
     SH,
 )
-from gtkg.terms import Minter, QuadWriter
 
 SEVERITIES = {VIOLATION: SH.Violation, WARNING: SH.Warning, INFO: SH.Info}
 LINK_CLASSES = {"contains": GT.Containment, "cites": GT.Citation, "option": GT.DecisionOption,
@@ -211,4 +212,8 @@ class FileEmitter:
         return node
 
 
-LINK_WRITERS = {kind: getattr(FileEmitter, f"_link_{kind}") for kind in LINK_CLASSES}  # kind -> its triples
+LINK_WRITERS = {  # link kind -> the method that writes its triples
+    "contains": FileEmitter._link_contains, "cites": FileEmitter._link_cites, "option": FileEmitter._link_option,
+    "impact": FileEmitter._link_impact, "dependency": FileEmitter._link_dependency, "next": FileEmitter._link_next,
+    "context": FileEmitter._link_context, "other": FileEmitter._link_other,
+}

@@ -6,7 +6,7 @@ import pyoxigraph as ox
 
 from gtkg.errors import InputError
 from gtkg.loaders import Graph, InputFile, Study
-from gtkg.terms import LINE_BREAKS
+from gtkg.nquads import LINE_BREAKS
 
 _ESCAPES = str.maketrans(LINE_BREAKS)  # pyoxigraph writes \x85, \u2028 and \u2029 as they are
 

@@ -80,7 +80,6 @@ KINDS = {
     "context": GT.Context,
     "design_solution_domain_metaclass": GT.DesignSolution,
 }
-REFERENCE_KINDS = {"source": GT.Source, "reference": GT.Reference}
 
 # Force-impact stereotype variable -> skos concept (its notation is the table label).
 IMPACTS = {
@@ -151,16 +150,3 @@ REFERENCE_ATTRIBUTES = {
     "source code": GT.sourceCode,
     "references": GT.referencesText,
 }
-
-SOURCE_TYPES = (
-    "Discussion Forum Post",
-    "General Audience Article",
-    "Practitioner Audience Article",
-    "Practitioner Book",
-    "Tool Documentation",
-    "Blog Post",
-    "Slides",
-    "Video Streaming",
-    "Interview",
-)
-AUTHOR_TYPES = ("Practitioner", "Mixed", "Academic", "Unknown")

@@ -39,9 +39,9 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from gtkg.errors import ParameterError, QueryError
+from gtkg.nquads import nt_term
 from gtkg.ontology import IMPACT_NOTATIONS, IMPACTS, IRI
 from gtkg.table import cell
-from gtkg.terms import nt_term
 
 QUERY_DIR = Path(__file__).parent
 LIST_SEPARATOR = "|"

@@ -28,12 +28,12 @@ from collections.abc import Callable
 import pyoxigraph as ox
 
 from gtkg.errors import EndpointError, StoreError
+from gtkg.nquads import nt_term
 from gtkg.store import Store
 from gtkg.store.endpoint import Endpoint, config_path
 from gtkg.store.results import as_value, ntriples
 from gtkg.store.sparql_text import names_dataset, query_form
 from gtkg.store.transport import Answer, NoAnswerError, send
-from gtkg.terms import nt_term
 
 TEMPORARY = "urn:gtkg:tmp:"  # graphs being uploaded; never part of what gtkg reads
 FILES = "urn:gtkg:files"  # which input file each graph was loaded from; never part of what gtkg reads
@@ -77,12 +77,11 @@ class RemoteStore(Store):
                             g=_iri, path=_text)
         return dict(rows)
 
-    def replace_graphs(self, graphs: dict[str, str], progress: Callable | None = None, *,
-                       files: dict | None = None) -> None:
+    def replace_graphs(self, graphs: dict[str, str], *, files: dict | None = None) -> None:
         """Replace each named graph by its N-Quads text, all or nothing, and check that the server did.
 
-        Each graph is uploaded to a temporary graph first (in batches, calling progress(done, total,
-        graph)); one update then MOVEs them all onto their targets. On any failure the temporary graphs
+        Each graph is uploaded to a temporary graph first (in batches); one update then MOVEs them all onto
+        their targets. On any failure the temporary graphs
         are dropped and the previous graphs stay as they were.
         """
         if not graphs:
@@ -97,7 +96,7 @@ class RemoteStore(Store):
         try:
             self._drop_leftovers(started)
             step = "upload"
-            uploaded = self._upload(texts, temporary, progress)
+            uploaded = self._upload(texts, temporary)
             self._check_counts({temporary[g]: n for g, n in counts.items() if n}, uploaded,
                                "the upload", "did not store the upload")
             step = "move"
@@ -198,15 +197,12 @@ class RemoteStore(Store):
 
     # -- uploads
 
-    def _upload(self, texts: dict[str, list[str]], temporary: dict[str, str], progress) -> Answer | None:
+    def _upload(self, texts: dict[str, list[str]], temporary: dict[str, str]) -> Answer | None:
         """Upload every non-empty graph to its temporary graph; returns the last answer (None: nothing sent)."""
-        total, done, answer = sum(len(lines) for lines in texts.values()), 0, None
+        answer = None
         for graph, lines in texts.items():
             for n, batch in enumerate(self._batches(lines)):
                 answer = self._upload_batch(temporary[graph], batch, first=n == 0)
-                done += len(batch)
-                if progress:
-                    progress(done, total, graph)
         return answer
 
     def _batches(self, lines: list[str]) -> list[list[str]]:
