@@ -19,9 +19,8 @@ from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from gtkg.loaders.codeable import Env, interpret
+from gtkg.loaders.codeable import Env, interpret, split_statements
 from gtkg.loaders.emit import FileEmitter
-from gtkg.loaders.python_source import split_statements
 from gtkg.loaders.records import VIOLATION, WARNING, Diagnostic, Fragment
 from gtkg.ontology import GT, RDF
 
