@@ -3,6 +3,8 @@ of the file, what does not is one `unreadable-snippet` diagnostic per broken par
 
 import ast
 
+import pytest
+
 from gtkg.loaders.codeable import split_statements
 from gtkg.loaders.codeable.source import FAST_PATH_MIN, split_one_liners
 
@@ -29,24 +31,16 @@ def test_a_broken_line_is_reported_and_the_statements_around_it_are_kept():
                                       "quotes, names with spaces) so the code is loaded; its raw text is kept")
 
 
-def test_a_broken_part_spans_its_indented_lines_and_comments_do_not_start_a_part():
-    text = "x = [\n    1,\n# comment\n]\nthis is prose\n    still prose\n\nz = 2\n"
+@pytest.mark.parametrize(("text", "kept", "reported"), [
+    ("x = [\n    1,\n# comment\n]\nthis is prose\n    still prose\n\nz = 2\n", [("Assign", 1), ("Assign", 8)],
+     [(5, 6, "this is prose\n    still prose")]),  # a comment does not start a part, an indented line continues one
+    ("a = 1\nb = (\n", [("Assign", 1)], [(2, 2, "b = (")]),
+    ("x = 1\ny = (1 +\n2 +\n3)\nz = [\n", [("Assign", 1), ("Assign", 2)], [(5, 5, "z = [")]),  # read with the next
+])
+def test_the_broken_parts_of_a_text_are_reported_with_their_lines(text, kept, reported):
     statements, diagnostics = split_statements(text)
-    assert shapes(statements) == [("Assign", 1), ("Assign", 8)]
-    assert unreadable(diagnostics) == [(5, 6, "this is prose\n    still prose")]
-
-
-def test_an_unclosed_bracket_at_the_end_is_reported():
-    statements, diagnostics = split_statements("a = 1\nb = (\n")
-    assert shapes(statements) == [("Assign", 1)]
-    assert unreadable(diagnostics) == [(2, 2, "b = (")]
-
-
-def test_a_part_that_needs_the_next_ones_is_read_with_them():
-    text = "x = 1\ny = (1 +\n2 +\n3)\nz = [\n"
-    statements, diagnostics = split_statements(text)
-    assert shapes(statements) == [("Assign", 1), ("Assign", 2)]
-    assert unreadable(diagnostics) == [(5, 5, "z = [")]
+    assert shapes(statements) == kept
+    assert unreadable(diagnostics) == reported
 
 
 def test_surrogate_escapes_become_the_character_a_pair_stands_for_and_one_diagnostic_says_so():

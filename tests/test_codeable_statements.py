@@ -257,26 +257,23 @@ def test_a_block_calling_anything_but_codeable_models_or_harmless_functions_is_r
                                      "was not run"]
 
 
-def test_function_definitions_are_never_run_and_a_copy_of_a_helper_is_read_as_the_helper():
+def test_function_definitions_are_never_run_and_a_copy_of_add_links_is_read_as_add_links():
     fragment = read(KINDS, """\
-        def add_impacts(impacts):
-            for option, forces in impacts.items():
-                for force, impact in forces.items():
-                    option.add_links(force, role_name="forces", stereotype_instances=impact)
         def make():
             return CClass(practice, "M")
         def describe():
             return "nothing"
-        def add_links(mapping):
+        def add_links(mapping, role_name=None):
             pass
-        f = CClass(force, "F")
-        add_impacts({a: {f: positive}})
         make()
         describe()
+        add_links({a: b}, role_name="to")
         """)
-    assert links(fragment) == [("impact", "a", "f", 16, None)]
+    assert links(fragment) == [("dependency", "a", "b", 13, None)]
     assert [(d.line, d.problem) for d in fragment.diagnostics] == [
-        (9, "ignored-statement"), (11, "ignored-statement"), (17, "unsupported-statement")]
+        (5, "ignored-statement"), (7, "ignored-statement"), (11, "unsupported-statement")]
+    assert messages(fragment)[0] == ("function make() creates codes or links; gtkg does not run functions, so calls "
+                                     "to it are reported where they occur")
     assert messages(fragment)[-1] == ("make() is a function of the model that creates codes or links; gtkg does not "
                                       "run functions; write its statements out")
 

@@ -8,17 +8,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from gtkg.loaders.codeable import links
-from gtkg.loaders.codeable.arguments import (
-    guarded,
-    keywords,
-    optional_text,
-    stereotypes_at,
-    stereotypes_of,
-    tagged_of,
-    text_of,
-    values_of,
-)
+from gtkg.loaders.codeable import arguments, links
 from gtkg.loaders.codeable.pyvalues import Obj, PyDict, Unknown, Unsupported
 from gtkg.loaders.codeable.state import Reading
 from gtkg.loaders.records import Declaration, Link
@@ -63,17 +53,17 @@ def method_handler(name: str):
 def declaration(values: Values, var: str, call: ast.Call) -> None:
     """`var = CClass(metaclass, "Label", values={...}, stereotype_instances=...)`."""
     reading, env = values.reading, values.env
-    given = keywords(call)
+    given = arguments.keywords(call)
     meta_node = call.args[0] if call.args else given.get("metaclass")
     metaclass = values.value(meta_node) if meta_node is not None else None
     if not isinstance(metaclass, Obj):
         raise Unsupported(f"the metaclass of {var} is not a metaclass name")
-    label = optional_text(values, call.args[1] if len(call.args) > 1 else given.get("name"),
-                          f"the label of {var}", f"{var} is loaded without a label", var)
-    element_values = guarded(reading, lambda: values_of(reading, values.value(given["values"])), {}) \
-        if "values" in given else {}
-    stereotypes = guarded(reading, lambda: stereotypes_at(values, given["stereotype_instances"]), ()) \
-        if "stereotype_instances" in given else ()
+    label = arguments.optional_text(values, call.args[1] if len(call.args) > 1 else given.get("name"),
+                                    f"the label of {var}", f"{var} is loaded without a label", var)
+    element_values = arguments.guarded(reading, lambda: arguments.values_of(reading, values.value(given["values"])),
+                                       {}) if "values" in given else {}
+    stereotypes = arguments.guarded(reading, lambda: arguments.stereotypes_at(values, given["stereotype_instances"]),
+                                    ()) if "stereotype_instances" in given else ()
     decl = Declaration(var, metaclass.var, label, reading.line, element_values, stereotypes)
     reading.fragment.declarations.append(decl)
     env.declarations[var] = decl
@@ -91,15 +81,15 @@ def set_attribute(reading: Reading, owner, attr: str, result) -> None:
     """`owner.attr = result`, for the attributes gtkg records; `attr` in snake_case."""
     env = reading.env
     if attr == "stereotype_instances":
-        set_stereotypes(reading, owner, stereotypes_of(reading, result))
+        set_stereotypes(reading, owner, arguments.stereotypes_of(reading, result))
     elif attr == "tagged_values" and isinstance(owner, Link):
-        links.add_tags(owner, tagged_of(reading, result))
+        links.add_tags(owner, arguments.tagged_of(reading, result))
     elif attr in ("values", "name") and isinstance(owner, Obj) and owner.var in env.declarations:
         decl = env.declarations[owner.var]
         if attr == "name":
             decl.label = result if isinstance(result, str) else decl.label
         else:
-            decl.values.update(values_of(reading, result))
+            decl.values.update(arguments.values_of(reading, result))
     # other attributes (superclasses, descriptions, metaclass tweaks) carry nothing gtkg records
 
 
@@ -119,7 +109,8 @@ def set_tagged_value(values: Values, node: ast.Call, owner):
     """`link.set_tagged_value(key, value)`."""
     if not isinstance(owner, Link) or len(node.args) < 2:
         return Unknown("set_tagged_value on a class", node.lineno)
-    key, value = text_of(values, node.args[0], "the tag name"), text_of(values, node.args[1], "the tagged value")
+    key = arguments.text_of(values, node.args[0], "the tag name")
+    value = arguments.text_of(values, node.args[1], "the tagged value")
     links.add_tags(owner, {key: value})
     return None
 
@@ -130,5 +121,5 @@ def set_value(values: Values, node: ast.Call, owner):
     if decl is not None and len(node.args) >= 2:
         entry = PyDict()
         entry.set(values.value(node.args[0]), values.value(node.args[1]), node.lineno)
-        decl.values.update(values_of(values.reading, entry))
+        decl.values.update(arguments.values_of(values.reading, entry))
     return None
