@@ -299,7 +299,7 @@ def test_a_model_file_is_never_executed(tmp_path, write, store):
 
 
 def test_one_liner_fast_path_gives_what_ast_parse_gives():
-    from gtkg.loaders.python_source import split_one_liners
+    from gtkg.loaders.codeable.source import split_one_liners
 
     text = "\n".join(p.read_text() for p in sorted(STUDY.rglob("*.py"))) + "\nz = CClass(p, 'Don\"t')  # note\n" \
         + "opt\uff41 = CClass(p, 'Width')\nadd_decision_option_link(d, opt\uff41, 'w')\n"  # names Python normalizes
@@ -315,7 +315,7 @@ def test_one_liner_fast_path_gives_what_ast_parse_gives():
 def test_one_liner_fast_path_leaves_what_python_reads_otherwise_to_ast_parse():
     """A lone \\r ends a line for Python, NUL and lone surrogates stop the parse, __debug__ cannot be assigned:
     such lines are no one-liners, so the text parses (or fails) as ast.parse has it."""
-    from gtkg.loaders.python_source import split_one_liners, split_statements
+    from gtkg.loaders.codeable.source import split_one_liners, split_statements
 
     for line in ['x = CClass(p, "a\rb")', "x = CClass(p)  # c\ry = CClass(q)", "x = CClass(p)  # \x00",
                  'add_decision_option_link(d, o, "\ud800")', "__debug__ = CClass(p)"]:

@@ -20,9 +20,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from gtkg.loaders import Graph, InputFile, Study, cyclic_gc_paused, decode
-from gtkg.loaders.codeable import Env, interpret
+from gtkg.loaders.codeable import Env, interpret, split_statements
 from gtkg.loaders.emit import FileEmitter
-from gtkg.loaders.python_source import split_statements
 from gtkg.loaders.records import VIOLATION, WARNING, Diagnostic, Fragment
 from gtkg.ontology import GT, RDF
 

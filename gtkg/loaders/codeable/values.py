@@ -1,29 +1,35 @@
 """Values of expressions in model statements: names, lists, dicts, strings, calls and their results.
 
-Mixed into the statement reader of `codeable`. An expression is computed as running it would compute it (a
-dict keeps the last value of a repeated key, `+=` grows a list in place, `x[0]` takes the first link), except
-that nothing is ever run: calls are read only when they are CodeableModels calls or harmless (views, builtins).
+An expression is computed as running it would compute it (a dict keeps the last value of a repeated key, `+=`
+grows a list in place, `x[0]` takes the first link), except that nothing is ever run: calls are read only when
+they are CodeableModels calls (handed to `api.py`) or harmless (views, builtins).
 """
 
 import ast
 import re
 
-from gtkg.loaders.associations import snake, vocab
-from gtkg.loaders.codeable_api import Unsupported
-from gtkg.loaders.limits import INT_LIMIT, MAX_DIGITS, MAX_ITEMS, MAX_TEXT, too_large
-from gtkg.loaders.pyvalues import HARMLESS, MODEL_METHODS, Module, Obj, PyDict, Unknown, callee, dotted, show
+from gtkg.loaders.codeable import api
+from gtkg.loaders.codeable.associations import snake, vocab
+from gtkg.loaders.codeable.limits import INT_LIMIT, MAX_DIGITS, MAX_ITEMS, MAX_TEXT, too_large
+from gtkg.loaders.codeable.pyvalues import Module, Obj, PyDict, Unknown, Unsupported, show
+from gtkg.loaders.codeable.state import Reading
+from gtkg.loaders.codeable.syntax import HARMLESS, MODEL_METHODS, callee, dotted
 from gtkg.loaders.records import INFO, Link
 from gtkg.loaders.records import MAX_TEXT as LONGEST_TEXT  # of a string written out in the model
 
 SURROGATE = re.compile("[\ud800-\udfff]")  # half of a UTF-16 pair: a str can hold one (`'\\ud800'`), UTF-8 cannot
 
 
-class ValuesMixin:
-    """Computes values; expects the reader's `env`, `budget`, `spend`, `problem` and the API handlers of
-    `ApiMixin`. Values are built within the limits of `limits.py`."""
+class Values:
+    """Computes the values of expressions while `reading` reads a statement, within the limits of `limits.py`:
+    its budget pays for the work, its diagnostics say what could not be computed. CodeableModels calls are read
+    by the functions of `api.py`, which receive this evaluator."""
+
+    def __init__(self, reading: Reading):
+        self.reading, self.env = reading, reading.env
 
     def value(self, node: ast.expr):
-        budget = self.budget  # one step per expression (see limits.py), spent inline: this is the hot path
+        budget = self.reading.budget  # one step per expression (see limits.py), spent inline: the hot path
         budget.left -= 1
         if budget.left < 0:
             raise budget.exceeded()
@@ -54,8 +60,8 @@ class ValuesMixin:
         value = node.value
         if value.__class__ is str:
             if len(value) > LONGEST_TEXT:
-                self.problem(f"this string is {len(value):,} characters long; only its first {LONGEST_TEXT:,} are "
-                             "kept as the value", problem="long-text", line=node.lineno)
+                self.reading.problem(f"this string is {len(value):,} characters long; only its first "
+                                     f"{LONGEST_TEXT:,} are kept as the value", problem="long-text", line=node.lineno)
                 value = value[:LONGEST_TEXT]
             return value if value.isascii() or not SURROGATE.search(value) else self.without_surrogates(node, value)
         if value.__class__ is int and not -INT_LIMIT < value < INT_LIMIT:
@@ -63,9 +69,9 @@ class ValuesMixin:
         return value
 
     def without_surrogates(self, node: ast.Constant, value: str) -> str:
-        self.problem("this string holds a lone surrogate (an escape such as \\ud800, half of a UTF-16 pair), "
-                     "which UTF-8 cannot encode; it is loaded with U+FFFD in its place: write the character itself",
-                     problem="encoding", line=node.lineno)
+        self.reading.problem("this string holds a lone surrogate (an escape such as \\ud800, half of a UTF-16 "
+                             "pair), which UTF-8 cannot encode; it is loaded with U+FFFD in its place: write the "
+                             "character itself", problem="encoding", line=node.lineno)
         return SURROGATE.sub("\ufffd", value)
 
     def grow(self, target: list, items: list) -> None:
@@ -76,7 +82,7 @@ class ValuesMixin:
     def room(self, target: list, more: int) -> None:
         if len(target) + more > MAX_ITEMS:
             raise too_large("list", MAX_ITEMS, "items")
-        self.spend(more)
+        self.reading.spend(more)
 
     def joined(self, left, right):
         """`left + right` of two strings or two lists, within the limits."""
@@ -85,7 +91,7 @@ class ValuesMixin:
             raise too_large("string", MAX_TEXT, "characters")
         if isinstance(left, list) and size > MAX_ITEMS:
             raise too_large("list", MAX_ITEMS, "items")
-        self.spend(size)
+        self.reading.spend(size)
         return left + right
 
     def lookup(self, name: str):
@@ -131,16 +137,16 @@ class ValuesMixin:
                 continue
             key = self.value(key_node)
             if result.set(key, self.value(value_node), key_node.lineno):
-                self.problem(f"key {show(key)} appears twice in this dict; Python keeps only its last value, so "
-                             "the earlier entry is lost when the model runs", problem="duplicate-key",
-                             line=key_node.lineno, about=key.var if isinstance(key, Obj) else None)
+                self.reading.problem(f"key {show(key)} appears twice in this dict; Python keeps only its last "
+                                     "value, so the earlier entry is lost when the model runs", problem="duplicate-key",
+                                     line=key_node.lineno, about=key.var if isinstance(key, Obj) else None)
         return result
 
     def merge(self, target: PyDict, other: PyDict) -> None:
         """`target.update(other)`, within the limits."""
         if len(target) + len(other) > MAX_ITEMS:
             raise too_large("dict", MAX_ITEMS, "entries")
-        self.spend(len(other))
+        self.reading.spend(len(other))
         for key, value, line in other.items():
             target.set(key, value, line)
 
@@ -175,9 +181,9 @@ class ValuesMixin:
             self.value(func)
             raise Unsupported("a call of a computed function is not a CodeableModels statement; it was not run")
         name = callee(node)
-        handler = self.handler(func.id, name)
+        handler = api.call_handler(func.id, name, self.env.functions)
         if handler is not None:
-            return handler(node)
+            return handler(self, node)
         local = self.env.functions.get(func.id)
         if local == "creates":
             raise Unsupported(f"{func.id}() is a function of the model that creates codes or links; gtkg does not "
@@ -189,7 +195,7 @@ class ValuesMixin:
     def method(self, node: ast.Call, name: str, owner):
         if isinstance(owner, Module):
             if owner.name == "sys.path":  # model files often extend the import path of the metamodels
-                self.problem("sys.path is not changed: gtkg imports nothing", INFO, "ignored-statement")
+                self.reading.problem("sys.path is not changed: gtkg imports nothing", INFO, "ignored-statement")
                 return None
             raise Unsupported(f"call of {owner.name}.{node.func.attr}() is not a CodeableModels statement; it was "
                               "not run")
@@ -199,9 +205,9 @@ class ValuesMixin:
                                                          "keys", "values", "items", "copy", "index", "count"):
             return self.data_method(node, name, owner)
         if isinstance(owner, Obj | Link):
-            handler = self.method_handler(name)
+            handler = api.method_handler(name)
             if handler is not None:
-                return handler(node, owner)
+                return handler(self, node, owner)
             if name in MODEL_METHODS:
                 return Unknown(f"the result of {node.func.attr}()", node.lineno)
         raise Unsupported(f"call of {dotted(node.func)}() is not a CodeableModels statement gtkg reads; it was "
@@ -218,54 +224,10 @@ class ValuesMixin:
                 self.room(owner, 1)
                 owner.insert(args[0], args[1])
             elif name == "remove":
-                self.spend(10 * len(owner))  # shows every item
+                self.reading.spend(10 * len(owner))  # shows every item
                 owner[:] = [item for item in owner if show(item) != show(args[0])]
             return None
         if isinstance(owner, PyDict) and name == "update" and args and isinstance(args[0], PyDict):
             self.merge(owner, args[0])
             return None
         return Unknown(f"the result of {name}()", node.lineno)
-
-    # ------------------------------------------------------------------ helpers for the API
-
-    def kind_of(self, var: str | None) -> str | None:
-        return self.env.metaclasses.get(var) if var else None
-
-    def text_of(self, node: ast.expr | None, what: str) -> str | None:
-        if node is None:
-            return None
-        value = self.value(node)
-        if value is None or isinstance(value, str):
-            return value
-        reason = value.describe() if isinstance(value, Unknown) else show(value)
-        raise Unsupported(f"{what} is not a string gtkg can resolve: {reason}")
-
-    def stereotypes_of(self, value) -> tuple:
-        if isinstance(value, Obj):  # the common case: one stereotype name
-            return (vocab(value.var),)
-        items = value if isinstance(value, list) else [] if value is None else [value]
-        self.spend(len(items))
-        if not all(isinstance(item, Obj) for item in items):
-            raise Unsupported("stereotype_instances must be stereotype names (a name or a list of names)")
-        return tuple(vocab(item.var) for item in items)
-
-    def tagged_of(self, value) -> dict:
-        if not isinstance(value, PyDict):
-            raise Unsupported("tagged_values must be a dict of strings")
-        self.spend(len(value))
-        return {key: val for key, val, _ in value.items() if isinstance(key, str) and isinstance(val, str)}
-
-    def values_of(self, value) -> dict:
-        if value is None:
-            return {}
-        if not isinstance(value, PyDict):
-            raise Unsupported("values must be a dict")
-        self.spend(len(value))
-        values = {}
-        for key, val, line in value.items():
-            if isinstance(key, str) and isinstance(val, str | bool | int | float) and val is not None:
-                values[key] = val
-            else:
-                self.problem(f"the value of {show(key)} cannot be resolved statically "
-                             f"({show(val)}); it is not loaded", line=line)
-        return values

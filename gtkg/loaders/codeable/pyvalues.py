@@ -1,6 +1,6 @@
-"""The small value domain in which model statements are interpreted, and static checks on unread code.
+"""The small value domain in which model statements are interpreted, and what cannot be computed in it.
 
-Nothing here runs input: values are computed from `ast` nodes by `codeable`, and the checks only walk trees.
+Values are computed from `ast` nodes by `values.py`; nothing here runs input.
 
 >>> d = PyDict()
 >>> d.set(Obj("a"), 1, 3), d.set(Obj("b"), 2, 4), d.set(Obj("a"), 5, 6)
@@ -9,25 +9,18 @@ Nothing here runs input: values are computed from `ast` nodes by `codeable`, and
 [('a', 5, 6), ('b', 2, 4)]
 """
 
-import ast
 import reprlib
 
-from gtkg.loaders.associations import snake
-from gtkg.loaders.limits import MAX_SHOWN
+from gtkg.loaders.codeable.limits import MAX_SHOWN
 from gtkg.loaders.records import Link
 
-# The CodeableModels calls gtkg interprets (snake_case; camelCase spellings are normalised first).
-LINK_CALLS = {"add_links", "set_links", "add_decision_option_link", "add_force_relations",
-              "add_stereotyped_design_solution_link", "add_stereotyped_link_with_how_tagged_value",
-              "add_stereotyped_link_with_role_tagged_value", "set_tagged_value", "delete_links"}
-CREATING_CALLS = LINK_CALLS | {"CClass"}
-# Calls that build views or metamodels, or plain builtins: nothing for gtkg to read, nothing dangerous.
-HARMLESS = {"CBundle", "CMetaclass", "CStereotype", "CEnum", "CObject", "CAssociation", "print", "len", "range",
-            "list", "dict", "set", "tuple", "str", "sorted", "enumerate", "zip", "isinstance", "render",
-            "generate", "PlantUMLGenerator", "Path"}
-MODEL_METHODS = {"get_connected_elements", "association", "get_linked", "get_links", "get_links_for_association",
-                 "get_value", "get_tagged_value", "get_objects", "get_opposite_object", "render", "delete_links",
-                 "class_object", "all_classes", "get_elements", "instance_of", "is_classifier_of_type"}
+
+class Unsupported(Exception):
+    """A construct gtkg cannot resolve statically; `quiet` when binding it to a name is harmless."""
+
+    def __init__(self, message: str, quiet: bool = False, problem: str = "unsupported-statement"):
+        super().__init__(message)
+        self.quiet, self.problem = quiet, problem
 
 
 class Obj:
@@ -105,54 +98,6 @@ def identity_of(value):
     if isinstance(value, str | int | float | bool) or value is None:
         return ("const", value)
     return ("id", id(value))
-
-
-def callee(call: ast.Call) -> str:
-    """The called name (`f` of `f(..)` and `x.f(..)`), snake_case; "" for computed callees."""
-    func = call.func
-    if isinstance(func, ast.Name):
-        return snake(func.id)
-    if isinstance(func, ast.Attribute):
-        return snake(func.attr)
-    return ""
-
-
-def calls_in(node: ast.AST):
-    return (n for n in ast.walk(node) if isinstance(n, ast.Call))
-
-
-def creates(node: ast.AST, functions: dict) -> bool:
-    """Whether code (not interpreted) would create model elements or links when run."""
-    return any(callee(call) in CREATING_CALLS or functions.get(callee(call)) in ("creates", "forces")
-               for call in calls_in(node))
-
-
-def suspicious_call(node: ast.AST, names: dict, functions: dict) -> str | None:
-    """The first call in code (not interpreted) that is neither CodeableModels nor harmless, e.g. `os.system`."""
-    for call in calls_in(node):
-        func = call.func
-        if isinstance(func, ast.Name):
-            if func.id not in HARMLESS and callee(call) not in CREATING_CALLS and func.id not in functions:
-                return func.id
-        elif isinstance(func, ast.Attribute):
-            root = func.value
-            while isinstance(root, ast.Attribute):
-                root = root.value
-            if isinstance(root, ast.Name) and isinstance(names.get(root.id), Module):
-                return dotted(func)
-        else:
-            return "a computed function"
-    return None
-
-
-def dotted(node: ast.expr) -> str:
-    """`os.path.join` for an attribute chain; `…` for the parts that are not names."""
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    parts.append(node.id if isinstance(node, ast.Name) else "…")
-    return ".".join(reversed(parts))
 
 
 BRIEF = reprlib.Repr()  # for values too large to show whole
