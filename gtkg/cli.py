@@ -53,8 +53,22 @@ def output_option(command):
 
 
 def table_format_option(command):
+    """-f/--format and --max-width; the command receives `fmt` and `max_width` and renders with `rendered`."""
+    command = click.option("--max-width", type=click.IntRange(min=20), metavar="N",
+                           help="Fit -f table into N characters (default: the terminal's width; full width when "
+                                "written to a pipe or a file).")(command)
     return click.option("-f", "--format", "fmt", type=click.Choice(outputs.names("table")), default="table",
                         show_default=True, help="Output format.")(command)
+
+
+def rendered(table, fmt: str, max_width: int | None, output: str | None) -> str:
+    """The table as text: -f table fits the terminal when it goes to one."""
+    width = max_width
+    if width is None and fmt == "table" and output is None and sys.stdout.isatty():
+        import shutil
+
+        width = shutil.get_terminal_size().columns
+    return outputs.render(table, fmt, width=width)
 
 
 def handle_errors(command):
@@ -161,8 +175,16 @@ def _echo_loaded(summary) -> None:
         click.echo(f"Removed {_plural(len(summary.removed), 'graph')} of files gone from the folders loaded: "
                    + ", ".join(summary.removed), err=True)
     if summary.skipped:
-        click.echo("Skipped " + "; ".join(f"{len(paths)} {why}" for why, paths in sorted(summary.skipped.items())),
+        click.echo("Skipped " + "; ".join(_skipped(why, paths) for why, paths in sorted(summary.skipped.items())),
                    err=True)
+
+
+def _skipped(why: str, paths: list) -> str:
+    """'65 .pdf', or '1 unreadable folder (Permission denied): notes/private' when there are few to name."""
+    from pathlib import Path
+
+    names = f": {', '.join(Path(p).name for p in paths)}" if len(paths) <= 3 and not why.startswith(".") else ""
+    return f"{len(paths)} {why}{names}"
 
 
 def _plural(count: int, noun: str) -> str:
@@ -234,15 +256,16 @@ def export(fmt, output, store):
               help="Let SERVICE clauses fetch other endpoints (refused by default: gtkg fetches no URL on its own).")
 @store_options
 @handle_errors
-def sparql(query, fmt, output, timeout, allow_service, store):
+def sparql(query, fmt, max_width, output, timeout, allow_service, store):
     """Run an ad-hoc SPARQL query (SELECT, ASK, CONSTRUCT) over all graphs.
 
-    QUERY is the query text, or @FILE to read it from a file.
+    QUERY is the query text, or @FILE to read it from a file. These prefixes are declared (a query may
+    declare its own): gt: rdf: rdfs: xsd: owl: dcterms: prov: skos: oa:. Only queries: load files with
+    'gtkg load'.
 
     Example: gtkg sparql 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
     """
     from gtkg.exporting import sparql as run_sparql
-    from gtkg.outputs import render
     from gtkg.table import Table
 
     if query.startswith("@"):
@@ -250,7 +273,7 @@ def sparql(query, fmt, output, timeout, allow_service, store):
     result = run_sparql(query, store=store, timeout=timeout or math.inf,
                         allow_service=allow_service)
     if isinstance(result, Table):
-        write(render(result, fmt), output)
+        write(rendered(result, fmt, max_width, output), output)
     elif isinstance(result, bool):
         write("true\n" if result else "false\n", output)
     else:
@@ -276,32 +299,30 @@ def _read_query(path: str) -> str:
 @output_option
 @store_options
 @handle_errors
-def diagnostics(severity, fmt, output, store):
+def diagnostics(severity, fmt, max_width, output, store):
     """List what the loads could not read or found defective, with file and line.
 
     Example: gtkg diagnostics --severity warning -f csv
     """
-    from gtkg.outputs import render
     from gtkg.queries import run_query
 
     params = {"severity": severity} if severity else {}
-    write(render(run_query("diagnostics", params, store=store), fmt), output)
+    write(rendered(run_query("diagnostics", params, store=store), fmt, max_width, output), output)
 
 
 @cli.command()
 @table_format_option
 @handle_errors
-def queries(fmt):
+def queries(fmt, max_width):
     """List the stored queries with their summaries and parameters.
 
     Example: gtkg queries -f markdown
     """
-    from gtkg.outputs import render
     from gtkg.queries import catalogue
     from gtkg.table import Table
 
     rows = [[q.name, q.summary, [_param_text(p) for p in q.params]] for q in catalogue().values()]
-    write(render(Table(["name", "summary", "params"], rows), fmt), None)
+    write(rendered(Table(["name", "summary", "params"], rows), fmt, max_width, None), None)
 
 
 def _param_text(param) -> str:
@@ -318,16 +339,15 @@ def _param_text(param) -> str:
 @timeout_option
 @store_options
 @handle_errors
-def query(name, params, fmt, output, timeout, store):
+def query(name, params, fmt, max_width, output, timeout, store):
     """Run the stored query NAME ('gtkg queries' lists them).
 
     Example: gtkg query source-codes -p source s33 -f csv
     """
-    from gtkg.outputs import render
     from gtkg.queries import run_query
 
     table = run_query(name, dict(params), store=store, timeout=timeout or math.inf)
-    write(render(table, fmt), output)
+    write(rendered(table, fmt, max_width, output), output)
 
 
 @cli.command()

@@ -19,7 +19,8 @@ def export(*, store=None, format: str = "turtle") -> bytes:
 
 
 def sparql(query: str, *, store=None, timeout: float | None = None, allow_service: bool = False):
-    """Run ad-hoc SPARQL over all graphs: a Table (SELECT), a bool (ASK) or Turtle bytes (CONSTRUCT).
+    """Run ad-hoc SPARQL over all graphs: a Table (SELECT), a bool (ASK) or Turtle bytes (CONSTRUCT). The
+    prefixes of gtkg.ontology.PREFIXES (gt, rdf, rdfs, xsd, owl, dcterms, prov, skos, oa) are declared.
 
     Only queries: an update is refused. A SERVICE clause (which makes the engine fetch another URL) is
     refused unless `allow_service`. `timeout` (seconds) raises QueryTimeoutError when the query runs longer.
@@ -31,4 +32,4 @@ def sparql(query: str, *, store=None, timeout: float | None = None, allow_servic
     if not allow_service:
         refuse_service(query)
     with using(store, read_only=True) as backend:
-        return backend.query(query, timeout=timeout)
+        return backend.query(query, timeout=timeout, prefixes=PREFIXES)

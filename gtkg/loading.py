@@ -123,6 +123,9 @@ def emit_graphs(files: list[InputFile], summary: LoadSummary, *, study: str = DE
         for loader in LOADERS:
             chosen = [f for f in files if f.format == loader.format]
             for graph in loader.read(chosen, reading) if chosen else ():
+                if graph.skipped:
+                    summary.skipped.setdefault(graph.skipped, []).append(str(graph.file.path))
+                    summary.files -= 1
                 sources |= graph.sources
                 codes |= graph.codes
                 summary.excerpts += graph.excerpts
@@ -171,7 +174,7 @@ def load(paths, *, store=None, study: str = DEFAULT_STUDY, base: str = DEFAULT_B
             graphs, summary = build_graphs(found.files, study=study, base=base, progress=progress)
             target.replace_graphs({**graphs, **dict.fromkeys(gone, "")}, files=files)
     summary.removed = sorted(recorded[graph] for graph in gone)
-    summary.skipped = found.skipped
+    summary.skipped = {**found.skipped, **summary.skipped}
     return summary
 
 

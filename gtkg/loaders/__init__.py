@@ -83,6 +83,7 @@ class Graph:
     codes: set = field(default_factory=set)  # variables of the codes it declares
     excerpts: int = 0
     diagnostics: int = 0
+    skipped: str | None = None  # why the file was not loaded after all (its graph is then empty)
 
 
 def decode(data: bytes) -> tuple[str, Diagnostic | None]:

@@ -35,6 +35,7 @@ LABELLED = re.compile(
 IDENTIFIER = re.compile(r"^[A-Za-z_]\w*$")
 CODING_HEADING = re.compile(r"^#\s*coding\s*$", re.IGNORECASE)
 FILE_NUMBER = re.compile(r"^([sp])_(\d+)\.md$", re.IGNORECASE)
+NOT_A_NOTE = "Markdown file(s) without a '# s' or '# p' heading (not field notes)"
 FENCE_CLOSE = re.compile(r"^\s*`{3,}\s*$")
 NUMBER = re.compile(r"\d+")
 SEPARATOR = re.compile(r"[,;]")
@@ -77,6 +78,7 @@ class Notes:
     path: str
     source_id: str | None = None
     source_line: int | None = None
+    heading: bool = False  # a '# s' or '# p' heading was found (with or without its number)
     header: dict = field(default_factory=dict)  # field -> (value, line)
     source_block: Fragment | None = None
     excerpts: list = field(default_factory=list)
@@ -164,6 +166,7 @@ class _Parser:
         self.i += 1
 
     def source_number(self) -> None:
+        self.notes.heading = True
         prefix = self.lines[self.i].strip().lstrip("#").strip().lower()
         self.i += 1
         while self.i < len(self.lines) and not self.lines[self.i].strip():
@@ -329,6 +332,9 @@ def read(files: list[InputFile], study: Study) -> Iterator[Graph]:
         data = f.read()
         text, note = decode(data)
         notes = parse(text, f.key)
+        if not notes.heading and not FILE_NUMBER.match(f.key):
+            yield Graph(study.minter.file(f.key), [], f, skipped=NOT_A_NOTE)
+            continue
         if note:
             notes.diagnostics.insert(0, note)
         out = FileEmitter(study.minter, f.key, "notes", hashlib.sha256(data).hexdigest(),

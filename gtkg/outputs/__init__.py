@@ -3,7 +3,8 @@
 Each output has a name (what `-f` takes), a kind that says what it writes and so which function its module
 has, the extension of the files `gtkg build` names after it, and a media type:
 
-    kind "table"  write(table: gtkg.table.Table, output: Output) -> str
+    kind "table"  write(table: gtkg.table.Table, output: Output, *, width: int | None) -> str
+                  (width: the characters a line may take, for outputs that can fit one; None: no limit)
     kind "rdf"    write(graphs: {graph IRI or None: N-Triples bytes}, output: Output, prefixes) -> bytes
 
 Adding a format is one module with that function, one line in OUTPUTS, and a test; the command line's
@@ -64,7 +65,7 @@ def get(name: str, kind: str | None = None) -> Output:
     return output
 
 
-def render(table, name: str = "table") -> str:
-    """A Table written in the table format `name`."""
+def render(table, name: str = "table", *, width: int | None = None) -> str:
+    """A Table written in the table format `name` (fitting `width` characters, where the format can)."""
     output = get(name, "table")
-    return output.writer().write(table, output)
+    return output.writer().write(table, output, width=width)

@@ -14,7 +14,7 @@ from gtkg.table import cell
 DELIMITERS = {"csv": ",", "tsv": "\t"}
 
 
-def write(table, output) -> str:
+def write(table, output, *, width: int | None = None) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=DELIMITERS[output.name], lineterminator="\n")
     writer.writerow(table.columns)

@@ -8,7 +8,7 @@
 import json
 
 
-def write(table, output) -> str:
+def write(table, output, *, width: int | None = None) -> str:
     if not table.rows:
         return "[]\n"
     lines = [json.dumps(d, ensure_ascii=False) for d in table.dicts()]

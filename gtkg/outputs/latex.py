@@ -28,7 +28,7 @@ def latex_escape(text: str) -> str:
     return _LIGATURE_DASH.sub("-{}", text) if "--" in text else text
 
 
-def write(table, output) -> str:
+def write(table, output, *, width: int | None = None) -> str:
     def row(values):
         return " & ".join(latex_escape(cell(v)) for v in values) + r" \\"
 

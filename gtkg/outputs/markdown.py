@@ -11,7 +11,7 @@
 from gtkg.table import cell
 
 
-def write(table, output) -> str:
+def write(table, output, *, width: int | None = None) -> str:
     def row(values):
         return "| " + " | ".join(cell(v).replace("|", "\\|").replace("\n", " ") for v in values) + " |"
 

@@ -38,8 +38,9 @@ class Store(Protocol):
     def rebuild(self, chunks: Iterable[str], *, files: dict | None = None) -> None:
         """Replace everything by the N-Quads text of `chunks`, all or nothing."""
 
-    def query(self, sparql: str, *, timeout: float | None = None):
-        """A Table (SELECT), a bool (ASK) or Turtle bytes (CONSTRUCT, DESCRIBE), over the union of the graphs."""
+    def query(self, sparql: str, *, timeout: float | None = None, prefixes: dict | None = None):
+        """A Table (SELECT), a bool (ASK) or Turtle bytes (CONSTRUCT, DESCRIBE), over the union of the graphs;
+        `prefixes` (name -> namespace) are declared unless the query declares them."""
 
     def quads(self) -> Iterator:
         """Every quad of the study's graphs, as pyoxigraph quads."""

@@ -11,7 +11,7 @@ from gtkg.errors import StoreBusyError, StoreError
 from gtkg.store import Store
 from gtkg.store.folder import StoreFolder
 from gtkg.store.results import as_value, within
-from gtkg.store.sparql_text import names_dataset
+from gtkg.store.sparql_text import names_dataset, syntax_error
 
 
 class EmbeddedStore(Store):
@@ -136,8 +136,9 @@ class EmbeddedStore(Store):
         if self.db is None and self.path is not None:
             self.db = _open(self.path, read_only=False, store=self.folder.given)
 
-    def query(self, sparql: str, *, timeout: float | None = None):
-        """Run SPARQL over the union of all graphs (or over the graphs its FROM clauses name).
+    def query(self, sparql: str, *, timeout: float | None = None, prefixes: dict | None = None):
+        """Run SPARQL over the union of all graphs (or over the graphs its FROM clauses name), with `prefixes`
+        declared unless the query declares them itself.
 
         Returns a Table for SELECT, a bool for ASK, Turtle bytes for CONSTRUCT/DESCRIBE. With a `timeout`
         (seconds, may be math.inf) the query runs in a thread of its own, so that the caller stops waiting
@@ -145,19 +146,18 @@ class EmbeddedStore(Store):
         the query goes on in the background until done, but reading the results stops.
         """
         if timeout is None:
-            return self._evaluate(sparql)
-        return within(timeout, lambda deadline: self._evaluate(sparql, deadline))
+            return self._evaluate(sparql, None, prefixes)
+        return within(timeout, lambda deadline: self._evaluate(sparql, deadline, prefixes))
 
-    def _evaluate(self, sparql: str, deadline: float | None = None):
+    def _evaluate(self, sparql: str, deadline: float | None, prefixes: dict | None):
         from gtkg.errors import QueryError
 
-        if self.db is None:
-            return as_value(ox.Store().query(sparql))
+        db = ox.Store() if self.db is None else self.db  # an empty store answers as an empty graph
         try:
-            result = self.db.query(sparql, use_default_graph_as_union=not names_dataset(sparql))
+            result = db.query(sparql, prefixes=prefixes, use_default_graph_as_union=not names_dataset(sparql))
             return as_value(result, deadline)
         except SyntaxError as exc:
-            raise QueryError(f"SPARQL syntax error: {exc}") from exc
+            raise QueryError(syntax_error(sparql, str(exc), prefixes)) from None
         except OSError as exc:  # a store read or a SERVICE call failed
             raise QueryError(f"the query failed: {exc}") from exc
 

@@ -32,7 +32,7 @@ from gtkg.nquads import nt_term
 from gtkg.store import Store
 from gtkg.store.endpoint import Endpoint, config_path
 from gtkg.store.results import as_value, ntriples
-from gtkg.store.sparql_text import names_dataset, query_form
+from gtkg.store.sparql_text import names_dataset, query_form, with_prefixes
 from gtkg.store.transport import Answer, NoAnswerError, send
 
 TEMPORARY = "urn:gtkg:tmp:"  # graphs being uploaded; never part of what gtkg reads
@@ -114,9 +114,11 @@ class RemoteStore(Store):
         finally:
             self._all_graphs = None
 
-    def query(self, sparql: str, *, timeout: float | None = None):
+    def query(self, sparql: str, *, timeout: float | None = None, prefixes: dict | None = None):
         """Run SPARQL over the union of all graphs (or the graphs its FROM clauses name): a Table (SELECT), a
-        bool (ASK) or Turtle bytes. The endpoint's own timeout bounds each request, `timeout` too when shorter."""
+        bool (ASK) or Turtle bytes. `prefixes` are declared unless the query declares them itself. The
+        endpoint's own timeout bounds each request, `timeout` too when shorter."""
+        sparql = with_prefixes(sparql, prefixes or {})
         dataset = [] if names_dataset(sparql) else self._dataset()
         return self._query(sparql, as_value, dataset, timeout=timeout)
 

@@ -77,3 +77,53 @@ def utf8(text: str, what: str) -> None:
     except UnicodeEncodeError as exc:
         raise QueryError(f"{what} holds bytes that are not UTF-8 (at character {exc.start + 1}); write it in "
                          "UTF-8") from exc
+
+
+_POSITION = re.compile(r"error at (\d+):(\d+)")
+_EXPECTED = re.compile(r"expected (?:one of )?(.*)", re.DOTALL)
+
+
+def syntax_error(text: str, message: str, prefixes: dict | None = None) -> str:
+    """The engine's syntax error as one line: where, what it expected (long lists of character ranges cut),
+    and for an undeclared prefix which one and how to declare it.
+
+    >>> syntax_error("SELECT * WHERE { ?s a foo:Bar }", "error at 1:30: expected one of Prefix not found", {})
+    'SPARQL syntax error at line 1, column 30: the prefix foo: is not declared; add PREFIX foo: <...> to the query'
+    """
+    where = _POSITION.search(message)
+    at = f" at line {where.group(1)}, column {where.group(2)}" if where else ""
+    if "Prefix not found" in message and where:
+        line = text.split("\n")[int(where.group(1)) - 1]
+        name = _prefix_before(line, int(where.group(2)) - 1)
+        if name is not None:
+            declared = ", ".join(f"{p}:" for p in prefixes or ())
+            return (f"SPARQL syntax error{at}: the prefix {name}: is not declared; add PREFIX {name}: <...> to the "
+                    f"query" + (f" (gtkg declares {declared})" if declared else ""))
+    expected = _EXPECTED.search(message)
+    detail = " ".join((expected.group(0) if expected else message.split("\n")[0]).split())
+    return f"SPARQL syntax error{at}: {detail if len(detail) <= 160 else detail[:159] + '…'}"
+
+
+def _prefix_before(line: str, column: int) -> str | None:
+    """The prefix of the prefixed name that ends where the engine stopped (`foo` in `foo:Bar`)."""
+    names = re.findall(r"([A-Za-z][\w.-]*)?:", line[: column + 1])
+    return names[-1] if names else None
+
+
+_DECLARED = re.compile(r"PREFIX\s+([\w.-]*):", re.IGNORECASE)
+_USED = re.compile(r"(?<![\w?$.-])([A-Za-z][\w.-]*):")
+
+
+def with_prefixes(text: str, prefixes: dict) -> str:
+    """The query with PREFIX declarations for the given prefixes it uses without declaring them, on its first
+    line (a query that needs none is sent as it is, so that positions in a server's errors are its own).
+
+    >>> with_prefixes("PREFIX gt: <urn:mine#> SELECT * { ?s a gt:X ; rdfs:label ?l }", {"gt": "g#", "rdfs": "r#"})
+    'PREFIX rdfs: <r#> PREFIX gt: <urn:mine#> SELECT * { ?s a gt:X ; rdfs:label ?l }'
+    """
+    code = _code(text)
+    declared = set(_DECLARED.findall(code))
+    used = set(_USED.findall(code))
+    missing = " ".join(f"PREFIX {name}: <{iri}>" for name, iri in prefixes.items()
+                       if name in used and name not in declared)
+    return f"{missing} {text}" if missing else text
