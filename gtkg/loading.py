@@ -107,7 +107,7 @@ def _key(path: Path) -> str:
     return path.name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def build_graphs(files: list[InputFile], *, study: str = DEFAULT_STUDY, base: str = DEFAULT_BASE,
+def build_graphs(files: list[InputFile], *, study: str = DEFAULT_STUDY, base: str | None = None,
                  progress: Callable | None = None) -> tuple[dict[str, str], LoadSummary]:
     """Parse and emit every file; returns graph IRI -> N-Quads text and the summary. Touches no store."""
     summary = LoadSummary(files=len(files))
@@ -119,19 +119,20 @@ def build_graphs(files: list[InputFile], *, study: str = DEFAULT_STUDY, base: st
 
 
 def emit_graphs(files: list[InputFile], summary: LoadSummary, *, study: str = DEFAULT_STUDY,
-                base: str = DEFAULT_BASE, progress: Callable | None = None):
+                base: str | None = None, progress: Callable | None = None):
     """Parse and emit the files one by one: yields (graph IRI, N-Quads lines), the ontology last, and
     fills in `summary` (all but `triples` and `graphs`) as it goes. Model files are parsed together first,
-    since names resolve across them."""
+    since names resolve across them. `base` (default: DEFAULT_BASE) prefixes the IRIs gtkg mints; given, it
+    is also the base of relative IRIs in RDF files, which otherwise resolve against the file's own URI."""
     with models.cyclic_gc_paused():
-        minter = Minter(base, study)
+        minter = Minter(base or DEFAULT_BASE, study)
         model_bytes = {f.key: _read(f) for f in files if f.format == "model"}
         parsed_models = models.parse({key: notes.decode(raw)[0] for key, raw in model_bytes.items()})
         codes, sources = set(), set()
         for done, f in enumerate(files, 1):
             raw = model_bytes.pop(f.key) if f.format == "model" else _read(f)
             if f.format == "rdf":
-                yield from rdf.read(f.path, raw, minter.file(f.key)).items()
+                yield from rdf.read(f.path, raw, minter.file(f.key), base=base).items()
             else:
                 out = FileEmitter(minter, f.key, f.format, hashlib.sha256(raw).hexdigest(),
                                   dict(parsed_models.sources))
@@ -173,7 +174,7 @@ def _read(f: InputFile) -> bytes:
 
 
 def load(paths, *, store=None, endpoint: str | None = None, study: str = DEFAULT_STUDY,
-         base: str = DEFAULT_BASE, replace: bool = False, progress: Callable | None = None) -> LoadSummary:
+         base: str | None = None, replace: bool = False, progress: Callable | None = None) -> LoadSummary:
     """Load field notes, model files and RDF files into the store, replacing each file's graph.
 
     All or nothing: a failed load leaves the store as it was. A folder is mirrored: the graphs of files
@@ -186,7 +187,7 @@ def load(paths, *, store=None, endpoint: str | None = None, study: str = DEFAULT
     found = collect(paths)
     target = open_store(store, endpoint=endpoint, inputs=paths)
     try:
-        minter = Minter(base, study)
+        minter = Minter(base or DEFAULT_BASE, study)
         planned = {minter.file(f.key): f for f in found.files}
         recorded = target.files()
         if not replace:

@@ -1,5 +1,8 @@
 """RDF files (for example a gtkg export) loaded back as they are."""
 
+import os
+from pathlib import Path
+
 import pyoxigraph as ox
 
 from gtkg.errors import InputError
@@ -8,12 +11,21 @@ EXTENSIONS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq":
               ".trig": ox.RdfFormat.TRIG, ".jsonld": ox.RdfFormat.JSON_LD}
 
 
-def read(path, data: bytes, file_graph: str) -> dict[str, list[str]]:
-    """N-Quads lines per graph: triples go into the file's graph, quads keep their graphs (a TriG export)."""
+def file_iri(path) -> str:
+    """The file's URI (file:///...), against which its relative IRIs resolve, as RDF parsers do."""
+    return Path(os.path.abspath(path)).as_uri()
+
+
+def read(path, data: bytes, file_graph: str, base: str | None = None) -> dict[str, list[str]]:
+    """N-Quads lines per graph: triples go into the file's graph, quads keep their graphs (a TriG export).
+
+    Relative IRIs resolve against `base`, else against the file's URI."""
     try:
-        quads = list(ox.parse(data, format=EXTENSIONS[path.suffix.lower()]))
+        quads = list(ox.parse(data, format=EXTENSIONS[path.suffix.lower()], base_iri=base or file_iri(path)))
     except SyntaxError as exc:
         raise InputError(f"{path}: {exc}; fix the RDF syntax there") from exc
+    except ValueError as exc:  # only an invalid base IRI; the file's own URI is always valid
+        raise InputError(f"{path}: cannot resolve its relative IRIs: {exc}; give --base an absolute IRI") from exc
     default = ox.NamedNode(file_graph)
     graphs: dict[str, list[str]] = {}
     for quad in quads:

@@ -18,7 +18,7 @@ from rdflib.collection import Collection
 
 from gtkg.errors import ShapeError
 from gtkg.ontology import GTS, OWL
-from gtkg.shapes.terms import SH, XSD, label, n3
+from gtkg.shapes.terms import SH, XSD, is_true, label, n3
 
 PROBLEM = URIRef(GTS.problem)
 
@@ -96,7 +96,7 @@ def target_shapes(graph: Graph) -> list:
 
 
 def deactivated(graph: Graph, node) -> bool:
-    return any(v.toPython() is True for v in graph.objects(node, SH.deactivated) if isinstance(v, Literal))
+    return any(is_true(v) for v in graph.objects(node, SH.deactivated))
 
 
 def core_parameters(graph: Graph, shape) -> set:

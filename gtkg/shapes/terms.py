@@ -22,7 +22,10 @@ def n3(term) -> str:
 
 
 def to_rdflib(term):
-    """A pyoxigraph term as an rdflib term; xsd:string literals become plain literals, as rdflib expects."""
+    """A pyoxigraph term as an rdflib term; xsd:string literals become plain literals, as rdflib expects.
+
+    Lexical forms stay as they are ("4.0"^^xsd:decimal, "1"^^xsd:boolean): SHACL compares terms, not values.
+    """
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -30,7 +33,14 @@ def to_rdflib(term):
     if term.language:
         return Literal(term.value, lang=term.language)
     datatype = term.datatype.value
-    return Literal(term.value) if datatype == XSD_STRING else Literal(term.value, datatype=URIRef(datatype))
+    if datatype == XSD_STRING:
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(datatype), normalize=False)
+
+
+def is_true(value) -> bool:
+    """Whether a boolean parameter (sh:deactivated, sh:closed, ...) is on: only the term true is (not "1")."""
+    return isinstance(value, Literal) and value.datatype == XSD.boolean and str(value) == "true"
 
 
 def rdflib_graph(triples) -> Graph:
