@@ -75,3 +75,38 @@ def test_shapes_may_name_an_unsupported_feature_as_a_value(check):
 def test_a_shapes_graph_import_is_still_refused(check):
     with pytest.raises(ShapeError, match="sh:shapesGraph imports"):
         check("ex:a ex:p 1 .", "ex:S sh:targetNode ex:a ; sh:class ex:C .\n<> sh:shapesGraph <other.ttl> .")
+
+
+# ---------------------------------------------------------------------------------------------- constraints
+
+def test_equals_and_disjoint_on_a_node_shape_compare_the_focus_node_itself(check):
+    data = "ex:a ex:p ex:a .\nex:b ex:p ex:a , ex:b .\nex:c ex:q 1 ."
+    shapes = ("ex:E sh:targetNode ex:a , ex:b , ex:c ; sh:equals ex:p .\n"
+              "ex:D sh:targetNode ex:a , ex:b , ex:c ; sh:disjoint ex:p .")
+    assert check(data, shapes) == Counter({
+        ("ex:b", "ex:a", "Equals"): 1, ("ex:c", "ex:c", "Equals"): 1,
+        ("ex:a", "ex:a", "Disjoint"): 1, ("ex:b", "ex:b", "Disjoint"): 1})
+
+
+def test_each_class_of_a_shape_gives_its_own_result(check):
+    found = check("ex:a ex:p 1 .", "ex:S sh:targetNode ex:a ; sh:class ex:C , ex:D .")
+    assert found == Counter({("ex:a", "ex:a", "Class"): 2})
+
+
+def test_less_than_gives_one_result_per_pair_of_values(check):
+    data = "ex:a ex:start 5 ; ex:end 3 , 4 , 6 ."
+    shapes = "ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:start ; sh:lessThan ex:end ] ."
+    assert check(data, shapes) == Counter({("ex:a", '"5"^^xsd:integer', "LessThan"): 2})
+
+
+def test_unique_lang_gives_one_result_per_repeated_language(check):
+    data = 'ex:a ex:label "a"@en , "b"@EN , "c"@de , "d"@de , "e"@fr , "f" , "g" .'
+    shapes = "ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:label ; sh:uniqueLang true ] ."
+    assert check(data, shapes) == Counter({("ex:a", None, "UniqueLang"): 2})
+
+
+def test_boolean_parameters_are_on_only_when_true(check):
+    data = 'ex:a ex:label "a"@en , "b"@en .'
+    shapes = ('ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:label ; sh:uniqueLang "1"^^xsd:boolean ] .\n'
+              'ex:T sh:targetNode ex:a ; sh:closed "1"^^xsd:boolean .')
+    assert check(data, shapes) == Counter()

@@ -12,10 +12,11 @@ from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from gtkg.errors import ShapeError
 from gtkg.shapes.compiler import TARGETS, deactivated
 from gtkg.shapes.engine import Result
-from gtkg.shapes.terms import SH, rdflib_graph
+from gtkg.shapes.terms import SH, is_true, rdflib_graph
 
 PATH_KEYS = (SH.path, SH.inversePath, SH.alternativePath, SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath,
              RDF.first, RDF.rest)
+BOOLEANS = (SH.closed, SH.uniqueLang, SH.qualifiedValueShapesDisjoint)
 PAIRS = (SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals, SH.targetSubjectsOf, SH.targetObjectsOf)
 
 
@@ -46,12 +47,16 @@ def shapes_for(graph: Graph, delegated: list) -> Graph:
     for shape in graph.subjects(RDF.type, RDFS.Class):  # implicit class targets of shapes run here
         if shape not in keep and (shape, RDF.type, SH.NodeShape) in shapes:
             shapes.add((shape, SH.deactivated, Literal(True)))
+    for parameter in BOOLEANS:  # pySHACL takes "1"^^xsd:boolean for true; SHACL's parameters are on only if true
+        for triple in list(shapes.triples((None, parameter, None))):
+            if not is_true(triple[2]):
+                shapes.remove(triple)
     return shapes
 
 
 def data_for(db: ox.Store, shapes: Graph) -> Graph:
     """The triples the shapes can see, copied from the store into rdflib."""
-    if any(v.toPython() is True for v in shapes.objects(None, SH.closed)):
+    if any(is_true(v) for v in shapes.objects(None, SH.closed)):
         return _copy(db, "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }")
     predicates = {RDFS.subClassOf}
     for key in PATH_KEYS:
