@@ -4,16 +4,15 @@ defect the suite found, each on a few triples written here."""
 from collections import Counter
 
 import pytest
+from helpers import PREFIXES, XSD_LITERALS
 from rdflib import Namespace
 
 from gtkg.errors import ShapeError
 from gtkg.loading import load
 from gtkg.shapes import validate
+from gtkg.shapes.terms import to_oxigraph
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
-PREFIXES = ("@prefix ex: <http://example.org/> .\n@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
-            "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
-            "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n")
 
 
 @pytest.fixture
@@ -37,10 +36,10 @@ def results(graph) -> Counter:
 
 
 def n3(term) -> str | None:
-    """ex:a, "1"^^xsd:integer, Class: short enough to write in an assert."""
+    """ex:a, "1"^^xsd:integer, Class: short enough to write in an assert (N-Triples, as written)."""
     if term is None:
         return None
-    text = term.n3()
+    text = str(to_oxigraph(term))
     for namespace, prefix in (("http://example.org/", "ex:"), (str(SH), ""),
                               ("http://www.w3.org/2001/XMLSchema#", "xsd:")):
         text = text.replace(f"<{namespace}", prefix).replace(">", "") if namespace in text else text
@@ -110,3 +109,33 @@ def test_boolean_parameters_are_on_only_when_true(check):
     shapes = ('ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:label ; sh:uniqueLang "1"^^xsd:boolean ] .\n'
               'ex:T sh:targetNode ex:a ; sh:closed "1"^^xsd:boolean .')
     assert check(data, shapes) == Counter()
+
+
+# ---------------------------------------------------------------------------------------------- literals
+
+
+@pytest.mark.parametrize("datatype, good, bad", XSD_LITERALS)
+def test_datatype_takes_the_literals_as_written_and_refuses_ill_formed_ones(check, datatype, good, bad):
+    data = f'ex:good ex:p "{good}"^^xsd:{datatype} .' + (f'\nex:bad ex:p "{bad}"^^xsd:{datatype} .' if bad else "")
+    found = check(data, f"ex:S sh:targetSubjectsOf ex:p ; sh:property [ sh:path ex:p ; sh:datatype xsd:{datatype} ] .")
+    assert found == (Counter({("ex:bad", f'"{bad}"^^xsd:{datatype}', "Datatype"): 1}) if bad else Counter())
+
+
+def test_an_integer_subtype_is_not_xsd_integer(check):
+    data = 'ex:a ex:p "5"^^xsd:int , "6"^^xsd:integer .'
+    shapes = "ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:datatype xsd:integer ] ."
+    assert check(data, shapes) == Counter({("ex:a", '"5"^^xsd:int', "Datatype"): 1})
+
+
+def test_results_name_the_literals_of_the_shapes_as_written(check):
+    found = check("ex:a ex:p 1 .", "ex:S sh:targetNode 4.0 , 3.50 , 5 ; sh:minExclusive 4 .")
+    assert found == Counter({('"4.0"^^xsd:decimal', '"4.0"^^xsd:decimal', "MinExclusive"): 1,
+                             ('"3.50"^^xsd:decimal', '"3.50"^^xsd:decimal', "MinExclusive"): 1})
+
+
+def test_ill_typed_literals_are_reported_quietly(check, caplog, recwarn):
+    check('ex:a ex:p "c"^^xsd:byte , "none"^^xsd:boolean .',
+          "ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:or ( [ sh:datatype xsd:byte ] "
+          "[ sh:datatype xsd:boolean ] ) ] .")
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("rdflib")] == []
+    assert [str(w.message) for w in recwarn] == []

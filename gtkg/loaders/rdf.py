@@ -6,6 +6,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from gtkg.errors import InputError
+from gtkg.store import literals
 
 EXTENSIONS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
               ".trig": ox.RdfFormat.TRIG, ".jsonld": ox.RdfFormat.JSON_LD}
@@ -27,12 +28,19 @@ def read(path, data: bytes, file_graph: str, base: str | None = None) -> dict[st
     except ValueError as exc:  # only an invalid base IRI; the file's own URI is always valid
         raise InputError(f"{path}: cannot resolve its relative IRIs: {exc}; give --base an absolute IRI") from exc
     default = ox.NamedNode(file_graph)
+
+    def graph_of(quad) -> ox.NamedNode:
+        return default if not isinstance(quad, ox.Quad) or isinstance(quad.graph_name, ox.DefaultGraph) \
+            else quad.graph_name
+
     graphs: dict[str, list[str]] = {}
     for quad in quads:
         if isinstance(quad.object, ox.Triple) or isinstance(quad.subject, ox.Triple):
             raise InputError(f"{path}: holds an RDF-star (RDF 1.2) triple term, {quad.object}, which gtkg does not "
                              "support; state the triple with a reification node or remove it")
-        graph = default if not isinstance(quad, ox.Quad) or isinstance(quad.graph_name, ox.DefaultGraph) \
-            else quad.graph_name
+        graph = graph_of(quad)
         graphs.setdefault(graph.value, []).append(f"{quad.subject} {quad.predicate} {quad.object} {graph} .")
+    # the literals the store would rewrite, as the file wrote them (see gtkg.store.literals)
+    for graph, line in literals.records(quads, lambda quad: graph_of(quad).value).items():
+        graphs[graph].append(line)
     return graphs

@@ -18,7 +18,9 @@ from rdflib.collection import Collection
 
 from gtkg.errors import ShapeError
 from gtkg.ontology import GTS, OWL
-from gtkg.shapes.terms import SH, XSD, is_true, label, n3
+from gtkg.shapes.held import unanswerable
+from gtkg.shapes.terms import SH, is_true, label, n3
+from gtkg.shapes.xsd import ill_formed
 
 PROBLEM = URIRef(GTS.problem)
 
@@ -33,9 +35,6 @@ COMPILED = {SH[name] for name in (
     "class datatype nodeKind minCount maxCount minExclusive minInclusive maxExclusive maxInclusive minLength "
     "maxLength pattern in hasValue equals disjoint lessThan lessThanOrEquals uniqueLang").split()}
 VALUES, FOCUS = ("this", "value"), ("this",)  # what a check selects: a result per value, or per focus node
-# Lexical forms SPARQL cannot check by itself: an ill-typed literal violates sh:datatype.
-WELL_FORMED = {XSD.integer: r"^[+-]?[0-9]+$", XSD.boolean: r"^(true|false|1|0)$",
-               XSD.decimal: r"^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)$"}
 
 
 @dataclass
@@ -61,8 +60,12 @@ class Plan:
     delegated: list = field(default_factory=list)  # shapes with targets that pySHACL validates
 
 
-def compile_shapes(graph: Graph) -> Plan:
-    """Compile every shape with targets, and the property shapes of each, into checks."""
+def compile_shapes(graph: Graph, rewritten: set = frozenset()) -> Plan:
+    """Compile every shape with targets, and the property shapes of each, into checks.
+
+    A shape goes to pySHACL whole when it uses a core constraint that is not compiled, or needs literals as
+    written that the store holds in another form: ones it names, or the data's on the `rewritten`
+    predicates (see gtkg.shapes.held)."""
     plan = Plan()
     reached = set()
     for shape in target_shapes(graph):
@@ -73,7 +76,7 @@ def compile_shapes(graph: Graph) -> Plan:
         for member in members[1:]:
             if graph.value(member, SH.path) is None:
                 raise ShapeError(f"property shape {label(member)} of {label(shape)} has no sh:path; give it one")
-        if any(core_parameters(graph, m) - COMPILED for m in members):
+        if any(core_parameters(graph, m) - COMPILED for m in members) or unanswerable(graph, members, rewritten):
             plan.delegated.append(shape)
         else:
             for member in members:
@@ -177,7 +180,7 @@ def _value_filter(component: str, condition: str):
 
 
 def _datatype(graph, shape, value, path):
-    lexical = f' || !REGEX(STR(?value), "{WELL_FORMED[value]}")' if value in WELL_FORMED else ""
+    lexical = f" || {ill_formed(value)}" if ill_formed(value) else ""
     return ("DatatypeConstraintComponent",
             f"{_values(path)} FILTER(!isLiteral(?value) || !sameTerm(DATATYPE(?value), {n3(value)}){lexical})", VALUES)
 
