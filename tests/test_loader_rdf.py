@@ -10,6 +10,7 @@ from gtkg.cli import cli
 from gtkg.exporting import FORMATS, export
 from gtkg.loading import load
 from gtkg.ontology import ONTOLOGY_FILE
+from gtkg.store import literals
 
 EXTENSIONS = {"turtle": "ttl", "ntriples": "nt", "nquads": "nq", "trig": "trig", "jsonld": "jsonld"}
 
@@ -75,3 +76,14 @@ def test_queries_see_the_stored_forms_and_the_record_of_the_written_ones(write, 
         ("4", "decimal"), ("4", "integer"), ("5", "integer"), ("true", "boolean")]
     [record] = select(store, "SELECT ?graph ?text WHERE { ?graph gt:writtenAs ?text }")
     assert record["graph"].endswith("/file/literals.ttl") and '"05"^^' in record["text"]
+
+
+def test_a_long_record_is_cut_into_several_triples(write, store, monkeypatch):
+    monkeypatch.setattr(literals, "CHUNK", 200)  # a few lines each (pyoxigraph reads lines of up to 16 MiB)
+    path = _literals_file(write)
+    load([path], store=store)
+    assert len(select(store, "SELECT ?text WHERE { ?graph gt:writtenAs ?text }")) > 3
+    written = ox.parse(path=path, format=ox.RdfFormat.TURTLE, base_iri=path.as_uri())
+    ontology = ox.parse(path=ONTOLOGY_FILE, format=ox.RdfFormat.TURTLE)
+    exported = ox.parse(export(store=store, format="nquads"), format=ox.RdfFormat.N_QUADS)
+    assert _canonical(exported) == _canonical([*written, *ontology])

@@ -28,19 +28,17 @@ def read(path, data: bytes, file_graph: str, base: str | None = None) -> dict[st
     except ValueError as exc:  # only an invalid base IRI; the file's own URI is always valid
         raise InputError(f"{path}: cannot resolve its relative IRIs: {exc}; give --base an absolute IRI") from exc
     default = ox.NamedNode(file_graph)
-
-    def graph_of(quad) -> ox.NamedNode:
-        return default if not isinstance(quad, ox.Quad) or isinstance(quad.graph_name, ox.DefaultGraph) \
-            else quad.graph_name
-
     graphs: dict[str, list[str]] = {}
+    with_literals = []  # (graph, quad) of each literal object, for the record of those the store rewrites
     for quad in quads:
         if isinstance(quad.object, ox.Triple) or isinstance(quad.subject, ox.Triple):
             raise InputError(f"{path}: holds an RDF-star (RDF 1.2) triple term, {quad.object}, which gtkg does not "
                              "support; state the triple with a reification node or remove it")
-        graph = graph_of(quad)
+        graph = default if not isinstance(quad, ox.Quad) or isinstance(quad.graph_name, ox.DefaultGraph) \
+            else quad.graph_name
         graphs.setdefault(graph.value, []).append(f"{quad.subject} {quad.predicate} {quad.object} {graph} .")
-    # the literals the store would rewrite, as the file wrote them (see gtkg.store.literals)
-    for graph, line in literals.records(quads, lambda quad: graph_of(quad).value).items():
-        graphs[graph].append(line)
+        if quad.object.__class__ is ox.Literal:
+            with_literals.append((graph.value, quad))
+    for graph, lines in literals.records(with_literals).items():  # see gtkg.store.literals
+        graphs[graph] += lines
     return graphs

@@ -23,7 +23,7 @@ file wrote one form for them (else the stored form stays).
 """
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 import pyoxigraph as ox
 
@@ -31,10 +31,12 @@ from gtkg.ontology import GT, RDF, XSD
 
 WRITTEN_AS = ox.NamedNode(GT.writtenAs)
 ANY = ox.BlankNode("any")  # any blank-node subject
+_ANY = f"{ANY} "
 _MARK = str(WRITTEN_AS).encode()
 _XSD = str(XSD)
 _KEPT = {str(XSD.string), str(RDF.langString)}
 _CANONICAL_INTEGER = re.compile(r"-?[1-9][0-9]*|0")
+CHUNK = 1 << 20  # characters of record per triple: pyoxigraph's bulk load reads lines of up to 16 MiB
 
 
 def may_change(term) -> bool:
@@ -53,7 +55,8 @@ def held(literals: Iterable) -> dict:
     """Each literal -> the literal the store holds for it (itself, when the store keeps it as written)."""
     literals = list(dict.fromkeys(literals))
     scratch = ox.Store()
-    scratch.extend(ox.Quad(ox.NamedNode(f"urn:gtkg:{n}"), WRITTEN_AS, literal) for n, literal in enumerate(literals))
+    scratch.load("\n".join(f"<urn:gtkg:{n}> {WRITTEN_AS} {literal} ." for n, literal in enumerate(literals)),
+                 format=ox.RdfFormat.N_TRIPLES)
     return {literals[int(quad.subject.value[9:])]: quad.object for quad in scratch}
 
 
@@ -63,71 +66,60 @@ def _key(subject, predicate, stored) -> tuple:
 
 # ---------------------------------------------------------------------------------------------- loading
 
-def records(quads: list, graph_of: Callable) -> dict[str, str]:
-    """Graph IRI -> the N-Quads line of its record, for the graphs (`graph_of(quad)`) whose literals the store
-    would rewrite. One pass over `quads` when none may change."""
-    candidates = [q for q in quads if may_change(q.object)]
+def records(literals: list) -> dict[str, list[str]]:
+    """Graph IRI -> the N-Quads lines of its record, for the graphs whose literals the store would rewrite.
+
+    `literals` holds (graph IRI, quad) for each quad of a file whose object is a literal; one quick pass
+    over them when none may change. A record's text has a line per triple as written: the N-Triples of the
+    triple the store holds, a tab, the N-Triples of the triple as written (N-Triples has no raw tabs); a long
+    record is cut into several triples (pyoxigraph reads lines of up to 16 MiB)."""
+    candidates = [(graph, q.subject, q.predicate, o) for graph, q in literals if may_change(o := q.object)]
     if not candidates:
         return {}
-    stored = held(q.object for q in candidates)
-    changed = {(graph_of(q), *_key(q.subject, q.predicate, stored[q.object])) for q in candidates
-               if stored[q.object] != q.object}
+    stored = held(row[3] for row in candidates)
+    changed = {(graph, *_key(s, p, stored[o])) for graph, s, p, o in candidates if stored[o] != o}
     if not changed:
         return {}
-    pairs = {key[:3] for key in changed}
-    near = [(graph_of(q), q) for q in quads if isinstance(q.object, ox.Literal)
-            and (graph_of(q), *_key(q.subject, q.predicate, None)[:2]) in pairs]
-    stored |= held(q.object for _, q in near)
+    pairs = {key[:3] for key in changed}  # the triples that may merge with a changed one share these
+    near = [(graph, *_key(q.subject, q.predicate, q.object)) for graph, q in literals]
+    near = [row for row in near if row[:3] in pairs]
+    stored |= held(row[3] for row in near if row[3] not in stored)
     members: dict = {}
-    for graph, q in near:
-        key = (graph, *_key(q.subject, q.predicate, stored[q.object]))
+    for graph, subject, predicate, obj in near:
+        key = (graph, subject, predicate, stored[obj])
         if key in changed:
-            members.setdefault(key, {}).setdefault(q.object, None)
+            members.setdefault(key, {}).setdefault(obj, None)
     lines: dict = {}
-    for (graph, subject, predicate, _), objects in members.items():
+    for (graph, subject, predicate, held_as), objects in members.items():
         if subject == ANY and len(objects) > 1:
             continue  # blank nodes with two written forms of one stored triple: which was where is lost
-        lines.setdefault(graph, []).extend(f"{subject} {predicate} {obj} .\n" for obj in objects)
-    return {graph: f"<{graph}> {WRITTEN_AS} {ox.Literal(''.join(text))} <{graph}> ." for graph, text in lines.items()}
+        lines.setdefault(graph, []).extend(f"{subject} {predicate} {held_as} .\t{subject} {predicate} {obj} .\n"
+                                           for obj in objects)
+    return {graph: [f"<{graph}> {WRITTEN_AS} {ox.Literal(chunk)} <{graph}> ." for chunk in _chunks(text)]
+            for graph, text in lines.items()}
+
+
+def _chunks(lines: list[str]):
+    chunk, length = [], 0
+    for line in lines:
+        if length + len(line) > CHUNK and chunk:
+            yield "".join(chunk)
+            chunk, length = [], 0
+        chunk.append(line)
+        length += len(line)
+    yield "".join(chunk)
 
 
 # ---------------------------------------------------------------------------------------------- reading
 
-def _entries(text: str) -> dict:
-    """A record's text -> {(subject or ANY, predicate, stored literal): [written literals]}."""
-    triples = list(ox.parse(text, format=ox.RdfFormat.N_TRIPLES))
-    stored = held(t.object for t in triples)
-    entries: dict = {}
-    for t in triples:
-        entries.setdefault(_key(t.subject, t.predicate, stored[t.object]), []).append(t.object)
-    return entries
-
-
-def _resolve(entries: dict, contains: Callable, blank_subjects: Callable) -> list[tuple]:
-    """(stored triple, [written triples]) for each entry whose stored triple is (still) there."""
-    found = []
-    for (subject, predicate, stored), objects in entries.items():
-        if subject == ANY:
-            subjects = blank_subjects(predicate, stored)
-        else:
-            subjects = [subject] if contains(ox.Triple(subject, predicate, stored)) else []
-        found += [(ox.Triple(s, predicate, stored), [ox.Triple(s, predicate, o) for o in objects]) for s in subjects]
-    return found
-
-
-def written(db: ox.Store) -> dict[str, list[tuple]]:
-    """Graph IRI -> (stored triple, [triples as written]) for each stored triple that a record of the store
-    covers: the store holds the first, the file wrote the others."""
-    found = {}
-    for quad in db.quads_for_pattern(None, WRITTEN_AS, None, None):
-        graph = quad.graph_name
-        if graph != quad.subject or not isinstance(quad.object, ox.Literal):
-            continue
-        found[graph.value] = _resolve(
-            _entries(quad.object.value), lambda t, g=graph: ox.Quad(t.subject, t.predicate, t.object, g) in db,
-            lambda p, o, g=graph: [q.subject for q in db.quads_for_pattern(None, p, o, g)
-                                   if isinstance(q.subject, ox.BlankNode)])
-    return found
+def _groups(texts: list[str]) -> dict[str, list[str]]:
+    """A record's texts -> {stored triple: [triples as written]}, as N-Triples lines."""
+    groups: dict = {}
+    for line in "\n".join(texts).split("\n"):
+        if "\t" in line:
+            stored, as_written = line.split("\t", 1)
+            groups.setdefault(stored, []).append(as_written)
+    return groups
 
 
 def restore(ntriples: bytes) -> bytes:
@@ -135,15 +127,55 @@ def restore(ntriples: bytes) -> bytes:
     the record itself left out; unchanged (and not parsed) when the graph has no record."""
     if _MARK not in ntriples:
         return ntriples
-    triples = {quad.triple for quad in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)}
-    for record in [t for t in triples if t.predicate == WRITTEN_AS and isinstance(t.object, ox.Literal)]:
-        triples.discard(record)
-        by_object: dict = {}
-        for t in triples:
-            if isinstance(t.subject, ox.BlankNode) and isinstance(t.object, ox.Literal):
-                by_object.setdefault((t.predicate, t.object), []).append(t.subject)
-        for stored, as_written in _resolve(_entries(record.object.value), triples.__contains__,
-                                           lambda p, o, index=by_object: index.get((p, o), [])):
-            triples.discard(stored)
-            triples.update(as_written)
-    return ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.N_TRIPLES)
+    lines = set(ntriples.split(b"\n"))
+    texts = []
+    for line in [line for line in lines if _MARK in line]:
+        [quad] = ox.parse(line, format=ox.RdfFormat.N_TRIPLES)
+        if quad.predicate == WRITTEN_AS and isinstance(quad.object, ox.Literal):
+            lines.discard(line)
+            texts.append(quad.object.value)
+    blank: dict = {}  # for the records of blank-node subjects: a line without its subject -> lines
+    for stored, as_written in _groups(texts).items():
+        if stored.startswith(_ANY):
+            if not blank:
+                for other in lines:
+                    if other.startswith(b"_:"):
+                        blank.setdefault(other.split(b" ", 1)[1], []).append(other)
+            found = blank.get(stored.encode()[len(_ANY):], [])
+        else:
+            found = [stored.encode()] if stored.encode() in lines else []
+        for held_line in found:
+            lines.discard(held_line)
+            subject = held_line.split(b" ", 1)[0]
+            lines.update(subject + line[line.index(b" "):] for line in map(str.encode, as_written))
+    return b"\n".join(sorted(line for line in lines if line)) + b"\n"
+
+
+def written(db: ox.Store) -> dict[str, list[tuple]]:
+    """Graph IRI -> (stored triple, [triples as written]) for each stored triple of that graph that its
+    record covers: the store holds the first, the file wrote the others."""
+    texts: dict = {}
+    for quad in db.quads_for_pattern(None, WRITTEN_AS, None, None):
+        if quad.graph_name == quad.subject and isinstance(quad.object, ox.Literal):
+            texts.setdefault(quad.graph_name, []).append(quad.object.value)
+    found = {}
+    for graph, text in texts.items():
+        groups = _groups(text)
+        as_written = _triples(line for lines in groups.values() for line in lines)
+        found[graph.value] = [pair for stored, lines in zip(_triples(groups), groups.values(), strict=True)
+                              for pair in _in_store(db, graph, stored, [next(as_written) for _ in lines])]
+    return found
+
+
+def _triples(lines):
+    """N-Triples lines -> their triples, in order."""
+    return (quad.triple for quad in ox.parse("\n".join(lines), format=ox.RdfFormat.N_TRIPLES))
+
+
+def _in_store(db: ox.Store, graph, held_triple: ox.Triple, as_written: list) -> list[tuple]:
+    if held_triple.subject != ANY:
+        return [(held_triple, as_written)] if ox.Quad(*held_triple, graph) in db else []
+    return [(ox.Triple(q.subject, q.predicate, q.object), [ox.Triple(q.subject, t.predicate, t.object)
+                                                           for t in as_written])
+            for q in db.quads_for_pattern(None, held_triple.predicate, held_triple.object, graph)
+            if isinstance(q.subject, ox.BlankNode)]
