@@ -12,10 +12,15 @@ the constants of queries alike: literals of the datatypes it computes with are s
 gtkg's own data (plain strings, xsd:integer line numbers, true and false) is never rewritten.
 
 So that an RDF file loaded and exported gives back its own terms, and validation checks those, the graph of
-a file that holds literals the store would rewrite gets one more triple, `<graph> gt:writtenAs "..."`: the
-N-Triples of those triples as the file wrote them, with the triples the store would merge with them. Export
-puts them back in place of the stored ones (`restore`); validation gives the shapes that read them to
-pySHACL, on a copy that holds them (`written`, gtkg.shapes.fallback). SPARQL queries see the stored forms.
+a file that holds literals the store would rewrite gets a record, `<graph> gt:writtenAs "..."` (one triple per
+MiB): for each such triple, and each triple the store would merge with one, a line with the triple as stored,
+a tab and the triple as written, both in N-Triples. Export puts them back in place of the stored ones
+(`restore`, on the text of the dump); validation gives the shapes that read them to pySHACL, on a copy that
+holds them (`written`, gtkg.shapes.fallback). SPARQL queries see the stored forms, and the record.
+
+Why a record in the graph, and not a file beside the store: it needs no change to the stores (embedded or
+remote), it is replaced and removed with its graph, and it travels with the data (a remote endpoint, the
+copy that validation makes of one).
 
 The store relabels blank nodes on every load, so a record names a blank-node subject as `_:any`: its
 triples are put back where the predicate and the stored literal match, which the record allows only when the
