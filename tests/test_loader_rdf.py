@@ -68,6 +68,15 @@ def test_literals_of_every_xsd_datatype_export_as_the_file_wrote_them(write, sto
     assert _canonical(exported) == _canonical([*written, *ontology])
 
 
+def test_literals_export_as_written_from_a_remote_endpoint_too(write, backend):
+    path = _literals_file(write)
+    load([path], **backend)
+    exported = ox.parse(export(format="nquads", **backend), format=ox.RdfFormat.N_QUADS)
+    written = ox.parse(path=path, format=ox.RdfFormat.TURTLE, base_iri=path.as_uri())
+    ontology = ox.parse(path=ONTOLOGY_FILE, format=ox.RdfFormat.TURTLE)
+    assert _canonical(exported) == _canonical([*written, *ontology])
+
+
 def test_queries_see_the_stored_forms_and_the_record_of_the_written_ones(write, store):
     load([_literals_file(write)], store=store)
     rows = select(store, "SELECT (STR(?o) AS ?text) (STRAFTER(STR(DATATYPE(?o)), '#') AS ?type) "

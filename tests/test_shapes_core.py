@@ -131,6 +131,15 @@ def test_an_integer_subtype_is_not_xsd_integer(check):
     assert check(data, shapes) == Counter({("ex:a", '"5"^^xsd:int', "Datatype"): 1})
 
 
+def test_literals_are_checked_as_written_at_a_remote_endpoint_too(backend, tmp_path):
+    (tmp_path / "data.ttl").write_text(PREFIXES + 'ex:a ex:p "5"^^xsd:int , "06"^^xsd:integer .', encoding="utf-8")
+    (tmp_path / "shapes.ttl").write_text(PREFIXES + "ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p ; "
+                                         "sh:datatype xsd:integer ] .", encoding="utf-8")
+    load([tmp_path / "data.ttl"], **backend)
+    report = validate(shapes=[tmp_path / "shapes.ttl"], **backend)
+    assert results(report.graph) == Counter({("ex:a", '"5"^^xsd:int', "Datatype"): 1})
+
+
 def test_literals_of_blank_nodes_are_checked_as_written(check):
     data = 'ex:a ex:q [ ex:p "5"^^xsd:int ] , [ ex:p "6"^^xsd:integer ] .'
     shapes = "ex:S sh:targetSubjectsOf ex:p ; sh:property [ sh:path ex:p ; sh:datatype xsd:integer ] ."

@@ -180,7 +180,8 @@ def _value_filter(component: str, condition: str):
 
 
 def _datatype(graph, shape, value, path):
-    lexical = f" || {ill_formed(value)}" if ill_formed(value) else ""
+    test = ill_formed(value)
+    lexical = f" || {test}" if test else ""
     return ("DatatypeConstraintComponent",
             f"{_values(path)} FILTER(!isLiteral(?value) || !sameTerm(DATATYPE(?value), {n3(value)}){lexical})", VALUES)
 
