@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gtkg.errors import InputError
-from gtkg.iris import DEFAULT_BASE, DEFAULT_STUDY
+from gtkg.iris import DEFAULT_STUDY
 
 TABLE_OUTPUTS = ("csv", "markdown", "latex")  # what every table is written as (gtkg.outputs names)
 QUERY_THREADS = 3
@@ -35,7 +35,7 @@ class BuildSummary:
     files: list = field(default_factory=list)  # every file written, relative to output
 
 
-def build(paths, *, output, store=None, study: str = DEFAULT_STUDY, base: str = DEFAULT_BASE,
+def build(paths, *, output, store=None, study: str = DEFAULT_STUDY, base: str | None = None,
           fail_on: str | None = None, progress: Callable | None = None) -> BuildSummary:
     """Load `paths`, write every parameterless stored query as CSV, Markdown and LaTeX, the graph as Turtle
     and the validation report into `output`.

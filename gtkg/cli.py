@@ -145,7 +145,8 @@ def cli(debug):
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--study", default="study", show_default=True, help="Name of the study (part of every IRI).")
-@click.option("--base", default=None, metavar="IRI", help="Base IRI of the study's data.")
+@click.option("--base", default=None, metavar="IRI",
+              help="Base IRI of the study's data, and of relative IRIs in RDF files (default: each file's URI).")
 @click.option("--replace", is_flag=True,
               help="Let a file replace the graph that a file of the same name at another path was loaded into.")
 @store_options
@@ -158,11 +159,10 @@ def load(paths, study, base, replace, store):
 
     Example: gtkg load notes/ models/sources_and_codes_model.py
     """
-    from gtkg.iris import DEFAULT_BASE
     from gtkg.loading import load as load_files
 
     with _progress_bar() as progress:
-        summary = load_files(paths, store=store, study=study, base=base or DEFAULT_BASE,
+        summary = load_files(paths, store=store, study=study, base=base,
                              replace=replace, progress=progress)
     _echo_loaded(summary)
 
@@ -203,10 +203,9 @@ def remove(targets, study, base, store):
 
     Example: gtkg remove notes/s_3.md
     """
-    from gtkg.iris import DEFAULT_BASE
     from gtkg.loading import remove as remove_graphs
 
-    summary = remove_graphs(targets, store=store, study=study, base=base or DEFAULT_BASE)
+    summary = remove_graphs(targets, store=store, study=study, base=base)
     click.echo(f"Removed {_plural(len(summary.graphs), 'graph')}: " + ", ".join(summary.files or summary.graphs),
                err=True)
 
@@ -395,7 +394,8 @@ def serve(store, port, host, timeout, max_rows, allow_service, quiet):
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False), metavar="DIR",
               help="Folder for the tables, study.ttl and the validation report.")
 @click.option("--study", default="study", show_default=True, help="Name of the study (part of every IRI).")
-@click.option("--base", default=None, metavar="IRI", help="Base IRI of the study's data.")
+@click.option("--base", default=None, metavar="IRI",
+              help="Base IRI of the study's data, and of relative IRIs in RDF files (default: each file's URI).")
 @click.option("--fail-on", type=click.Choice(["violation", "warning", "info"]), default=None,
               help="Exit with 1 when validation finds problems at or above this severity (default: never).")
 @store_options
@@ -410,11 +410,10 @@ def build(paths, output, study, base, fail_on, store):
     Example: gtkg build notes/ models/ -o out/
     """
     from gtkg.building import build as build_study
-    from gtkg.iris import DEFAULT_BASE
 
     with _progress_bar() as progress:
-        summary = build_study(paths, output=output, store=store, study=study,
-                              base=base or DEFAULT_BASE, fail_on=fail_on, progress=progress)
+        summary = build_study(paths, output=output, store=store, study=study, base=base, fail_on=fail_on,
+                              progress=progress)
     loaded = summary.loaded
     click.echo(f"Loaded {loaded.files} files: {loaded.sources} sources, {loaded.codes} codes, {loaded.excerpts} "
                f"excerpts, {loaded.triples} triples, {loaded.diagnostics} diagnostics", err=True)

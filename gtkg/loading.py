@@ -102,7 +102,7 @@ def _as_text(name: str) -> str:
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def build_graphs(files: list[InputFile], *, study: str = DEFAULT_STUDY, base: str = DEFAULT_BASE,
+def build_graphs(files: list[InputFile], *, study: str = DEFAULT_STUDY, base: str | None = None,
                  progress: Callable | None = None) -> tuple[dict[str, str], LoadSummary]:
     """Parse and emit every file; returns graph IRI -> N-Quads text and the summary. Touches no store."""
     summary = LoadSummary(files=len(files))
@@ -114,10 +114,12 @@ def build_graphs(files: list[InputFile], *, study: str = DEFAULT_STUDY, base: st
 
 
 def emit_graphs(files: list[InputFile], summary: LoadSummary, *, study: str = DEFAULT_STUDY,
-                base: str = DEFAULT_BASE, progress: Callable | None = None):
+                base: str | None = None, progress: Callable | None = None):
     """Read the files with their loaders (gtkg.loaders, in their order): yields (graph IRI, N-Quads lines), the
-    ontology last, and fills in `summary` (all but `triples` and `graphs`) as it goes."""
-    reading = Study(Minter(base, study))
+    ontology last, and fills in `summary` (all but `triples` and `graphs`) as it goes. `base` (default:
+    DEFAULT_BASE) prefixes the IRIs gtkg mints; given, it is also the base of relative IRIs in RDF files, which
+    otherwise resolve against the file's own URI."""
+    reading = Study(Minter(base or DEFAULT_BASE, study), base=base)
     codes, sources, done = set(), set(), set()
     with cyclic_gc_paused():
         for loader in LOADERS:
@@ -146,7 +148,7 @@ def ontology_quads() -> list[str]:
     return quads_of(ONTOLOGY_FILE, ONTOLOGY_FILE.read_bytes(), ONTOLOGY_GRAPH)[ONTOLOGY_GRAPH]
 
 
-def load(paths, *, store=None, study: str = DEFAULT_STUDY, base: str = DEFAULT_BASE, replace: bool = False,
+def load(paths, *, store=None, study: str = DEFAULT_STUDY, base: str | None = None, replace: bool = False,
          progress: Callable | None = None) -> LoadSummary:
     """Load field notes, model files and RDF files into the store, replacing each file's graph.
 
@@ -159,7 +161,7 @@ def load(paths, *, store=None, study: str = DEFAULT_STUDY, base: str = DEFAULT_B
     """
     found = collect(paths)
     with using(store, inputs=paths) as target:
-        minter = Minter(base, study)
+        minter = Minter(base or DEFAULT_BASE, study)
         planned = {minter.file(f.key): f for f in found.files}
         recorded = target.files()
         if not replace:
@@ -208,7 +210,7 @@ class RemoveSummary:
     files: list = field(default_factory=list)  # the input files they were loaded from, where recorded
 
 
-def remove(targets, *, store=None, study: str = DEFAULT_STUDY, base: str = DEFAULT_BASE) -> RemoveSummary:
+def remove(targets, *, store=None, study: str = DEFAULT_STUDY, base: str | None = None) -> RemoveSummary:
     """Remove from the store the graphs of input files: each target is a file or folder that was loaded (it
     may be gone from the disk by now), a file name, or a graph IRI. Nothing is removed unless every target
     names at least one graph."""
@@ -216,7 +218,7 @@ def remove(targets, *, store=None, study: str = DEFAULT_STUDY, base: str = DEFAU
         graphs, recorded = target.graphs(), target.files()
         chosen: dict[str, None] = {}
         for given in targets:
-            matches = _graphs_of(str(given), graphs, recorded, Minter(base, study))
+            matches = _graphs_of(str(given), graphs, recorded, Minter(base or DEFAULT_BASE, study))
             if not matches:
                 raise InputError(f"nothing to remove for {given}: no graph of the store at {target.location} was "
                                  "loaded from it; give a file or folder you loaded, a file name or a graph IRI")

@@ -461,8 +461,8 @@ def test_study_shapes_can_switch_off_a_gtkg_shape(study, tmp_path):
     ("ex:S a sh:NodeShape ; sh:targetClass gt:Force ; sh:sparql [ sh:select \"SELECT $this WHERE { ?x ?y\" ] .",
      "cannot run as SPARQL"),
     ("ex:S a sh:NodeShape ; sh:targetClass gt:Force ; sh:entailment ex:RDFS .", "without inference"),
-    ("ex:S a sh:NodeShape ; sh:targetClass gt:Force ; sh:severity ex:Fatal ; sh:nodeKind sh:IRI .",
-     "ex:S has severity ex:Fatal"),
+    ("ex:S a sh:NodeShape ; sh:targetClass gt:Force ; sh:nodeKind sh:IRI .\n<> sh:shapesGraph <more.ttl> .",
+     "sh:shapesGraph imports"),
     ("this is not Turtle", "cannot read the shapes"),
 ])
 def test_unsupported_or_broken_study_shapes_fail_loudly(study, tmp_path, text, error):

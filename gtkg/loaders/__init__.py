@@ -69,6 +69,7 @@ class Study:
     """What the loaders of one load share: how IRIs are minted, and what earlier loaders declared."""
 
     minter: Minter
+    base: str | None = None  # --base as given: also the base of relative IRIs in RDF files
     sources: dict = field(default_factory=dict)  # variable -> source id, as the model files declare them
 
 

@@ -15,14 +15,17 @@ FORMATS = {
 def write(graphs: dict, output, prefixes: dict | None = None) -> bytes:
     """Each graph's N-Triples (graph IRI, or None for the default graph -> bytes written by pyoxigraph, as a
     store's dump() gives them) as the RDF format `output`, sorted so that the same content always gives the
-    same bytes.
+    same bytes. Literals the store rewrote are written back as the files wrote them (see gtkg.store.literals).
 
     Dataset formats keep each graph (sorted by graph, then triple); the others hold the union of all
     graphs as distinct triples (a triple in two graphs is written once). Sorting the N-Triples lines as bytes
     keeps the work in C; the lines are parsed once more only for the formats that need it. Blank nodes get
     canonical (RDFC-1.0) labels, since each store labels them its own way.
     """
+    from gtkg.store.literals import restore
+
     rdf_format = FORMATS[output.name]
+    graphs = {graph: restore(text) for graph, text in graphs.items()}
     if any(b"_:" in text for text in graphs.values()):  # may be inside a literal: then canonicalizing is harmless
         graphs = _canonical(graphs)
     if rdf_format.supports_datasets:

@@ -25,18 +25,32 @@ def validate(*, store=None, shapes=(), fail_on="violation") -> ValidationReport:
     Raises ShapeError when shapes cannot be read or use a feature gtkg does not support, StoreError when the
     data cannot be read.
     """
+    from gtkg.shapes.terms import quiet_rdflib
+
+    with quiet_rdflib():
+        return _validate(store, shapes, fail_on)
+
+
+def _validate(store, shapes, fail_on) -> ValidationReport:
+    from rdflib import URIRef
+
     from gtkg.shapes import engine, fallback
     from gtkg.shapes.compiler import compile_shapes, problem_of
     from gtkg.shapes.locate import Places
     from gtkg.shapes.report import build
+    from gtkg.store.literals import written
 
     check_threshold(fail_on)
     graph = shapes_graph(shapes)
     plan = compile_shapes(graph)
     with open_data(store) as db:
+        as_written = written(db)
+        if as_written:  # literals of RDF files that the store rewrote: shapes that read them go to pySHACL
+            plan = compile_shapes(graph, {URIRef(stored.predicate.value) for entries in as_written.values()
+                                          for stored, _ in entries})
         results = engine.run(plan, db, graph)
         if plan.delegated:
-            results += fallback.run(db, graph, plan.delegated)
+            results += fallback.run(db, graph, plan.delegated, as_written)
         for result in results:
             result.problem = result.problem or problem_of(graph, result.shape)
         places = Places(db, {str(t) for r in results for t in (r.focus, r.value, r.file) if _is_iri(t)})

@@ -18,7 +18,9 @@ from rdflib.collection import Collection
 
 from gtkg.errors import ShapeError
 from gtkg.ontology import GTS, OWL
-from gtkg.shapes.terms import SH, XSD, label, n3
+from gtkg.shapes.held import unanswerable
+from gtkg.shapes.terms import SH, is_true, label, n3
+from gtkg.shapes.xsd import ill_formed
 
 PROBLEM = URIRef(GTS.problem)
 
@@ -31,10 +33,8 @@ CORE = {SH[name] for name in (
     "property qualifiedValueShape qualifiedMinCount qualifiedMaxCount closed hasValue in").split()}
 COMPILED = {SH[name] for name in (
     "class datatype nodeKind minCount maxCount minExclusive minInclusive maxExclusive maxInclusive minLength "
-    "maxLength pattern in hasValue equals disjoint lessThan lessThanOrEquals").split()}
-# Lexical forms SPARQL cannot check by itself: an ill-typed literal violates sh:datatype.
-WELL_FORMED = {XSD.integer: r"^[+-]?[0-9]+$", XSD.boolean: r"^(true|false|1|0)$",
-               XSD.decimal: r"^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)$"}
+    "maxLength pattern in hasValue equals disjoint lessThan lessThanOrEquals uniqueLang").split()}
+VALUES, FOCUS = ("this", "value"), ("this",)  # what a check selects: a result per value, or per focus node
 
 
 @dataclass
@@ -50,6 +50,8 @@ class Check:
     problem: str | None = None
     constraint: object = None  # the sh:sparql constraint node
     sparql: bool = False  # a SPARQL-based constraint: its message is a template, its solutions map by name
+    parameter: object = None  # the constraint's value (sh:class ex:C): two constraints give two results
+    extra: tuple = ()  # variables that tell results apart beyond ?this and ?value (?other of a pair, ?lang)
 
 
 @dataclass
@@ -58,8 +60,12 @@ class Plan:
     delegated: list = field(default_factory=list)  # shapes with targets that pySHACL validates
 
 
-def compile_shapes(graph: Graph) -> Plan:
-    """Compile every shape with targets, and the property shapes of each, into checks."""
+def compile_shapes(graph: Graph, rewritten: set = frozenset()) -> Plan:
+    """Compile every shape with targets, and the property shapes of each, into checks.
+
+    A shape goes to pySHACL whole when it uses a core constraint that is not compiled, or needs literals as
+    written that the store holds in another form: ones it names, or the data's on the `rewritten`
+    predicates (see gtkg.shapes.held)."""
     plan = Plan()
     reached = set()
     for shape in target_shapes(graph):
@@ -70,7 +76,7 @@ def compile_shapes(graph: Graph) -> Plan:
         for member in members[1:]:
             if graph.value(member, SH.path) is None:
                 raise ShapeError(f"property shape {label(member)} of {label(shape)} has no sh:path; give it one")
-        if any(core_parameters(graph, m) - COMPILED for m in members):
+        if any(core_parameters(graph, m) - COMPILED for m in members) or unanswerable(graph, members, rewritten):
             plan.delegated.append(shape)
         else:
             for member in members:
@@ -96,7 +102,7 @@ def target_shapes(graph: Graph) -> list:
 
 
 def deactivated(graph: Graph, node) -> bool:
-    return any(v.toPython() is True for v in graph.objects(node, SH.deactivated) if isinstance(v, Literal))
+    return any(is_true(v) for v in graph.objects(node, SH.deactivated))
 
 
 def core_parameters(graph: Graph, shape) -> set:
@@ -151,13 +157,16 @@ def core_checks(graph: Graph, shape, focus: str) -> list[Check]:
     checks = []
     for parameter in sorted(core_parameters(graph, shape)):
         for value in graph.objects(shape, parameter):
-            component, where, per_value = _COMPONENTS[parameter](graph, shape, value, path)
-            select = "SELECT DISTINCT ?this ?value" if per_value else "SELECT DISTINCT ?this"
+            compiled = _COMPONENTS[parameter](graph, shape, value, path)
+            if compiled is None:  # a parameter that is off (sh:uniqueLang false)
+                continue
+            component, where, variables = compiled
             if not where.lstrip().startswith("SELECT"):
-                where = f"{select} WHERE {{ {focus} {where} }}"
+                where = f"SELECT DISTINCT {' '.join('?' + v for v in variables)} WHERE {{ {focus} {where} }}"
             else:
                 where = where.replace("$FOCUS", focus)
-            checks.append(Check(component=SH[component], query=PREFIXES + where, **base))
+            checks.append(Check(component=SH[component], query=PREFIXES + where, parameter=value,
+                                extra=tuple(v for v in variables if v not in VALUES), **base))
     return checks
 
 
@@ -167,13 +176,14 @@ def _values(path: str | None) -> str:
 
 def _value_filter(component: str, condition: str):
     return lambda graph, shape, value, path: (component, f"{_values(path)} {condition.format(v=n3(value))}",
-                                              True)
+                                              VALUES)
 
 
 def _datatype(graph, shape, value, path):
-    lexical = f' || !REGEX(STR(?value), "{WELL_FORMED[value]}")' if value in WELL_FORMED else ""
+    test = ill_formed(value)
+    lexical = f" || {test}" if test else ""
     return ("DatatypeConstraintComponent",
-            f"{_values(path)} FILTER(!isLiteral(?value) || !sameTerm(DATATYPE(?value), {n3(value)}){lexical})", True)
+            f"{_values(path)} FILTER(!isLiteral(?value) || !sameTerm(DATATYPE(?value), {n3(value)}){lexical})", VALUES)
 
 
 NODE_KINDS = {SH.IRI: "!isIRI(?value)", SH.BlankNode: "!isBlank(?value)", SH.Literal: "!isLiteral(?value)",
@@ -184,25 +194,25 @@ NODE_KINDS = {SH.IRI: "!isIRI(?value)", SH.BlankNode: "!isBlank(?value)", SH.Lit
 def _node_kind(graph, shape, value, path):
     if value not in NODE_KINDS:
         raise ShapeError(f"shape {label(shape)}: sh:nodeKind {value} is not a SHACL node kind")
-    return "NodeKindConstraintComponent", f"{_values(path)} FILTER({NODE_KINDS[value]})", True
+    return "NodeKindConstraintComponent", f"{_values(path)} FILTER({NODE_KINDS[value]})", VALUES
 
 
 def _in(graph, shape, value, path):
     allowed = " || ".join(f"sameTerm(?value, {n3(item)})" for item in Collection(graph, value)) or "false"
-    return "InConstraintComponent", f"{_values(path)} FILTER(!({allowed}))", True
+    return "InConstraintComponent", f"{_values(path)} FILTER(!({allowed}))", VALUES
 
 
 def _has_value(graph, shape, value, path):
     if path is None:
-        return "HasValueConstraintComponent", f"FILTER(!sameTerm(?this, {n3(value)}))", False
-    return "HasValueConstraintComponent", f"MINUS {{ ?this {path} {n3(value)} }}", False
+        return "HasValueConstraintComponent", f"FILTER(!sameTerm(?this, {n3(value)}))", FOCUS
+    return "HasValueConstraintComponent", f"MINUS {{ ?this {path} {n3(value)} }}", FOCUS
 
 
 def _pattern(graph, shape, value, path):
     flags = graph.value(shape, SH.flags)
     arguments = f"{n3(Literal(str(value)))}" + (f", {n3(Literal(str(flags)))}" if flags is not None else "")
     return ("PatternConstraintComponent",
-            f"{_values(path)} FILTER(isBlank(?value) || !REGEX(STR(?value), {arguments}))", True)
+            f"{_values(path)} FILTER(isBlank(?value) || !REGEX(STR(?value), {arguments}))", VALUES)
 
 
 def _count(component: str, comparison: str):
@@ -211,27 +221,46 @@ def _count(component: str, comparison: str):
             raise ShapeError(f"shape {label(shape)}: sh:{component[0].lower()}{component[1:8]} needs a "
                              "property shape (sh:path)")
         if comparison == "<" and int(value) == 1:  # the common case, without grouping (MINUS: the fastest form)
-            return component, f"MINUS {{ ?this {path} ?value }}", False
+            return component, f"MINUS {{ ?this {path} ?value }}", FOCUS
         join = "OPTIONAL" if comparison == "<" else ""
         return (component, f"SELECT ?this WHERE {{ $FOCUS {join} {{ ?this {path} ?value }} }} GROUP BY ?this "
-                f"HAVING (COUNT(DISTINCT ?value) {comparison} {int(value)})", False)
+                f"HAVING (COUNT(DISTINCT ?value) {comparison} {int(value)})", FOCUS)
     return build
 
 
-def _pair(component: str, condition: str):
+def _comparison(component: str, operator: str, name: str):
+    """sh:lessThan and sh:lessThanOrEquals: a result per pair of values that fails (SHACL 4.5.3)."""
     def build(graph, shape, value, path):
         if path is None:
-            raise ShapeError(f"shape {label(shape)}: a property pair constraint needs a property shape")
-        return component, f"?this {path} ?value . {condition.format(p=n3(value))}", True
+            raise ShapeError(f"shape {label(shape)}: sh:{name} needs a property shape")
+        return (component, f"?this {path} ?value . ?this {n3(value)} ?other . "
+                f"FILTER(!COALESCE(?value {operator} ?other, false))", (*VALUES, "other"))
     return build
+
+
+def _disjoint(graph, shape, value, path):
+    return "DisjointConstraintComponent", f"{_values(path)} ?this {n3(value)} ?value .", VALUES
 
 
 def _equals(graph, shape, value, path):
-    if path is None:
-        raise ShapeError(f"shape {label(shape)}: sh:equals needs a property shape")
     other = n3(value)
+    if path is None:  # the one value node is the focus node itself
+        return ("EqualsConstraintComponent", "SELECT DISTINCT ?this ?value WHERE { { $FOCUS ?this "
+                f"{other} ?value FILTER(!sameTerm(?value, ?this)) }} UNION {{ $FOCUS BIND(?this AS ?value) "
+                f"FILTER NOT EXISTS {{ ?this {other} ?this }} }} }}", VALUES)
     one_way = "{{ ?this {} ?value OPTIONAL {{ ?this {} ?value BIND(true AS ?found) }} FILTER(!BOUND(?found)) }}"
-    return "EqualsConstraintComponent", f"{one_way.format(path, other)} UNION {one_way.format(other, path)}", True
+    return "EqualsConstraintComponent", f"{one_way.format(path, other)} UNION {one_way.format(other, path)}", VALUES
+
+
+def _unique_lang(graph, shape, value, path):
+    """A result per language tag that two values share (tags compare case-insensitively); only `true` is on."""
+    if not is_true(value):
+        return None
+    if path is None:
+        raise ShapeError(f"shape {label(shape)}: sh:uniqueLang needs a property shape (sh:path)")
+    return ("UniqueLangConstraintComponent", f"SELECT ?this ?lang WHERE {{ $FOCUS ?this {path} ?value "
+            'FILTER(LANG(?value) != "") } GROUP BY ?this (LCASE(LANG(?value)) AS ?lang) '
+            "HAVING (COUNT(DISTINCT ?value) > 1)", ("this", "lang"))
 
 
 _COMPONENTS = {
@@ -253,11 +282,11 @@ _COMPONENTS = {
     SH.maxExclusive: _value_filter("MaxExclusiveConstraintComponent", "FILTER(!COALESCE(?value < {v}, false))"),
     SH.minCount: _count("MinCountConstraintComponent", "<"),
     SH.maxCount: _count("MaxCountConstraintComponent", ">"),
-    SH.lessThan: _pair("LessThanConstraintComponent", "?this {p} ?other . FILTER(!COALESCE(?value < ?other, false))"),
-    SH.lessThanOrEquals: _pair("LessThanOrEqualsConstraintComponent",
-                               "?this {p} ?other . FILTER(!COALESCE(?value <= ?other, false))"),
-    SH.disjoint: _pair("DisjointConstraintComponent", "?this {p} ?value ."),
+    SH.lessThan: _comparison("LessThanConstraintComponent", "<", "lessThan"),
+    SH.lessThanOrEquals: _comparison("LessThanOrEqualsConstraintComponent", "<=", "lessThanOrEquals"),
+    SH.disjoint: _disjoint,
     SH.equals: _equals,
+    SH.uniqueLang: _unique_lang,
 }
 
 

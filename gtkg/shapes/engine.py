@@ -31,6 +31,7 @@ class Result:
     constraint: object = None
     file: URIRef | None = None  # where to report it, when the check said so
     line: int | None = None
+    distinct: tuple = ()  # what tells it apart from a result with the same focus and value (see Check.parameter)
 
 
 def run(plan: Plan, db: ox.Store, graph: Graph) -> list[Result]:
@@ -50,7 +51,7 @@ def run(plan: Plan, db: ox.Store, graph: Graph) -> list[Result]:
 
 def _key(result: Result) -> tuple:
     return (result.shape, result.component, result.constraint, result.focus, str(result.path), result.value,
-            str(result.message), result.file, result.line)
+            str(result.message), result.file, result.line, result.distinct)
 
 
 def query(db: ox.Store, check: Check):
@@ -67,7 +68,8 @@ def query(db: ox.Store, check: Check):
 def core_result(check: Check, solution, graph: Graph) -> Result:
     value = solution["value"]
     return Result(to_rdflib(solution["this"]), check.severity, check.shape, check.component, check.message,
-                  check.problem, check.path, graph, to_rdflib(value) if value is not None else None)
+                  check.problem, check.path, graph, to_rdflib(value) if value is not None else None,
+                  distinct=(check.parameter, *(solution[name] for name in check.extra)))
 
 
 def sparql_result(check: Check, solution, graph: Graph) -> Result | None:

@@ -3,7 +3,8 @@
 pySHACL validates an in-memory rdflib copy of just the triples those shapes can see: the predicates on their
 paths and in their targets, the rdf:type triples of the classes they name (and subclasses), and the class
 hierarchy. Over a pyoxigraph store pySHACL is slow and wrong (plain strings come back as xsd:string), hence
-the copy; xsd:string literals become plain rdflib literals on the way.
+the copy; xsd:string literals become plain rdflib literals on the way, and literals the store rewrote go back
+to the files' own terms (see gtkg.store.literals).
 """
 
 import pyoxigraph as ox
@@ -12,18 +13,21 @@ from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from gtkg.errors import ShapeError
 from gtkg.shapes.compiler import TARGETS, deactivated
 from gtkg.shapes.engine import Result
-from gtkg.shapes.terms import SH, rdflib_graph
+from gtkg.shapes.terms import SH, is_true, rdflib_graph, to_rdflib
 
 PATH_KEYS = (SH.path, SH.inversePath, SH.alternativePath, SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath,
              RDF.first, RDF.rest)
+BOOLEANS = (SH.closed, SH.uniqueLang, SH.qualifiedValueShapesDisjoint)
 PAIRS = (SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals, SH.targetSubjectsOf, SH.targetObjectsOf)
 
 
-def run(db: ox.Store, graph: Graph, delegated: list) -> list[Result]:
+def run(db: ox.Store, graph: Graph, delegated: list, written: dict | None = None) -> list[Result]:
+    """pySHACL's results for the delegated shapes; `written` (gtkg.store.literals.written) puts the data's
+    literals on the copy as the files wrote them."""
     import pyshacl
 
     shapes = shapes_for(graph, delegated)
-    data = data_for(db, shapes)
+    data = data_for(db, shapes, written or {})
     try:
         _conforms, report, _text = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=False,
                                                     js=False, allow_warnings=False)
@@ -46,13 +50,17 @@ def shapes_for(graph: Graph, delegated: list) -> Graph:
     for shape in graph.subjects(RDF.type, RDFS.Class):  # implicit class targets of shapes run here
         if shape not in keep and (shape, RDF.type, SH.NodeShape) in shapes:
             shapes.add((shape, SH.deactivated, Literal(True)))
+    for parameter in BOOLEANS:  # pySHACL takes "1"^^xsd:boolean for true; SHACL's parameters are on only if true
+        for triple in list(shapes.triples((None, parameter, None))):
+            if not is_true(triple[2]):
+                shapes.remove(triple)
     return shapes
 
 
-def data_for(db: ox.Store, shapes: Graph) -> Graph:
-    """The triples the shapes can see, copied from the store into rdflib."""
-    if any(v.toPython() is True for v in shapes.objects(None, SH.closed)):
-        return _copy(db, "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }")
+def data_for(db: ox.Store, shapes: Graph, written: dict | None = None) -> Graph:
+    """The triples the shapes can see, copied from the store into rdflib, literals as the files wrote them."""
+    if any(is_true(v) for v in shapes.objects(None, SH.closed)):
+        return _as_written(_copy(db, "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }"), db, written or {}, None)
     predicates = {RDFS.subClassOf}
     for key in PATH_KEYS:
         predicates.update(o for o in shapes.objects(None, key) if isinstance(o, URIRef) and o != RDF.nil)
@@ -69,7 +77,23 @@ def data_for(db: ox.Store, shapes: Graph) -> Graph:
                   " } ?o rdfs:subClassOf* ?c . ?s a ?o BIND(rdf:type AS ?p) }")
     prefixes = ("PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n"
                 "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n")
-    return _copy(db, prefixes + query + " }")
+    return _as_written(_copy(db, prefixes + query + " }"), db, written or {}, predicates)
+
+
+def _as_written(data: Graph, db: ox.Store, written: dict, predicates: set | None) -> Graph:
+    """Replace, on the copy, each stored triple that records cover by the triples the files wrote. A stored
+    triple stays when a graph without a record for it holds it too (another file wrote it so)."""
+    covered = {(graph, stored) for graph, entries in written.items() for stored, _ in entries}
+    for entries in written.values():
+        for stored, triples in entries:
+            if predicates is not None and URIRef(stored.predicate.value) not in predicates:
+                continue
+            holders = {getattr(q.graph_name, "value", None) for q in db.quads_for_pattern(*stored, None)}
+            if all((holder, stored) in covered for holder in holders):
+                data.remove(tuple(map(to_rdflib, stored)))
+            for triple in triples:
+                data.add(tuple(map(to_rdflib, triple)))
+    return data
 
 
 def _copy(db: ox.Store, query: str) -> Graph:

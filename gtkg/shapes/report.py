@@ -26,6 +26,17 @@ DEFAULT_MESSAGES = {
     "In": "the value is not one of the allowed values",
     "HasValue": "the required value is missing",
     "Pattern": "the value does not match the required pattern",
+    "MinLength": "the value is too short",
+    "MaxLength": "the value is too long",
+    "MinInclusive": "the value is below the minimum",
+    "MinExclusive": "the value is not above the minimum",
+    "MaxInclusive": "the value is above the maximum",
+    "MaxExclusive": "the value is not below the maximum",
+    "Equals": "the values differ from those of the other property",
+    "Disjoint": "the value is also a value of the other property",
+    "LessThan": "the value is not less than a value of the other property",
+    "LessThanOrEquals": "the value is greater than a value of the other property",
+    "UniqueLang": "two values have the same language tag",
     "SPARQL": "a SPARQL constraint selected this node",
 }
 

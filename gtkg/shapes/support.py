@@ -5,22 +5,27 @@ SHACL-SPARQL SELECT constraints on shapes with targets and on their property sha
 an error naming the shape and the feature: SHACL Advanced Features (rules, custom targets, functions, node
 expressions), SHACL-JS, custom constraint components (sh:ConstraintComponent validators), sh:ask
 validators, sh:entailment (gtkg validates without inference), sh:shapesGraph imports, and SPARQL
-constraints on shapes reached only through sh:node, sh:or and the like. Also refused: a term of the sh:
-namespace that SHACL does not define (a typo such as sh:minCont), a gt: term the ontology does not define,
-a shape that has no target and that no other shape refers to (it would check nothing), shapes that
-fail the SHACL-for-SHACL shapes, and severities other than sh:Violation, sh:Warning and sh:Info.
+constraints on shapes reached only through sh:node, sh:or and the like. A feature is refused where it is used
+(as a predicate, or as the class of a node), not where a shape merely names it as a value (sh:targetObjectsOf
+sh:shapesGraph). Also refused: a term of the sh: namespace that SHACL does not define (a typo such as
+sh:minCont), a gt: term the ontology does not define, a shape that has no target and that no other shape
+refers to (it would check nothing), and shapes that fail the SHACL-for-SHACL shapes. SHACL's own report
+vocabulary (sh:ValidationReport, sh:result, ...) may stand in a shapes file, e.g. a test's expected report;
+it checks nothing. Any IRI may be a severity (SHACL allows custom severities).
 """
 
 from functools import cache
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import RDF, BNode, Graph, URIRef
 from rdflib.collection import Collection
 
 from gtkg.errors import ShapeError
+from gtkg.loaders.rdf import file_iri
 from gtkg.ontology import GT, ONTOLOGY_FILE
 from gtkg.shapes.compiler import TARGETS, target_shapes
-from gtkg.shapes.terms import SH, compact, label
+from gtkg.shapes.terms import SH, compact, label, rdflib_graph
 
 ADVANCED = "SHACL Advanced Features (rules, custom targets, functions, node expressions)"
 JAVASCRIPT = "SHACL-JS (JavaScript constraints)"
@@ -51,47 +56,58 @@ SUPPORTED = set(
     "xone node property qualifiedValueShape qualifiedMinCount qualifiedMaxCount qualifiedValueShapesDisjoint "
     "closed ignoredProperties hasValue in name description order group defaultValue sparql select prefixes "
     "declare prefix namespace suggestedShapesGraph".split())
+REPORT = set(  # the validation report vocabulary and the names of the core constraint components
+    "ValidationReport ValidationResult AbstractResult Severity NodeKind conforms result focusNode resultPath "
+    "resultSeverity sourceShape sourceConstraint sourceConstraintComponent value resultMessage detail "
+    "shapesGraphWellFormed".split()) | {f"{name}ConstraintComponent" for name in (
+        "Class Datatype NodeKind MinCount MaxCount MinExclusive MinInclusive MaxExclusive MaxInclusive MinLength "
+        "MaxLength Pattern LanguageIn UniqueLang Equals Disjoint LessThan LessThanOrEquals Not And Or Xone Node "
+        "Property QualifiedMinCount QualifiedMaxCount Closed HasValue In SPARQL").split()}
 SHACL_SHACL = "http://www.w3.org/ns/shacl-shacl"  # pyshacl/assets/shacl-shacl.ttl, loaded without network
 REFERENCES = (SH.property, SH.node, SH["not"], SH.qualifiedValueShape)
 LISTS = (SH["and"], SH["or"], SH.xone)
 
 
 def read(paths) -> Graph:
-    """Parse a study's shapes files into one graph and check them; raises ShapeError."""
+    """Parse a study's shapes files into one graph and check them; raises ShapeError.
+
+    pyoxigraph parses them (rdflib would rewrite literals: "1"^^xsd:boolean to "true"); relative IRIs resolve
+    against the file, as when it is loaded as data."""
     graph = Graph()
     for path in paths:
+        rdf_format = ox.RdfFormat.from_extension(Path(path).suffix[1:].lower()) or ox.RdfFormat.TURTLE
         try:
-            graph.parse(Path(path), format="turtle" if str(path).endswith(".ttl") else None)
+            graph += rdflib_graph(quad.triple for quad in ox.parse(path=path, format=rdf_format,
+                                                                   base_iri=file_iri(path)))
         except FileNotFoundError:
             raise ShapeError(f"{path}: no such shapes file") from None
-        except Exception as exc:  # rdflib raises many parser error types
-            raise ShapeError(f"{path}: cannot read the shapes: {exc}; fix the Turtle there") from exc
+        except OSError as exc:
+            raise ShapeError(f"{path}: cannot read the shapes: {exc.strerror or exc}") from exc
+        except SyntaxError as exc:
+            raise ShapeError(f"{path}: cannot read the shapes: {exc}; fix the {rdf_format.name} there") from exc
     check(graph, ", ".join(map(str, paths)))
     return graph
 
 
 def check(graph: Graph, where: str) -> None:
     for subject, predicate, obj in sorted(graph, key=lambda t: (isinstance(t[0], BNode), str(t[1]))):
-        for term in (predicate, obj) if predicate != RDF.type or not isinstance(obj, URIRef) else (obj,):
-            _check_term(graph, subject, term, where)
-    for shape, severity in graph.subject_objects(SH.severity):
-        if severity not in (SH.Violation, SH.Warning, SH.Info):
-            raise ShapeError(f"{where}: {owner(graph, shape)} has severity {compact(severity)}; gtkg reports "
-                             "sh:Violation, sh:Warning and sh:Info only")
+        _check_term(graph, subject, predicate, where, used=True)
+        _check_term(graph, subject, obj, where, used=predicate == RDF.type)
     for shape in _idle_shapes(graph):
         raise ShapeError(f"{where}: shape {label(shape)} has no target and no other shape refers to it, so it "
                          "would check nothing; give it sh:targetClass (or another target)")
     _meta_validate(graph, where)
 
 
-def _check_term(graph: Graph, subject, term, where: str) -> None:
+def _check_term(graph: Graph, subject, term, where: str, used: bool) -> None:
+    """Refuse a typo, or an unsupported feature `used` (as a predicate or a class), not one named as a value."""
     text = str(term)
     if isinstance(term, URIRef) and text.startswith(str(SH)):
         name = text[len(str(SH)):]
-        if name in UNSUPPORTED:
+        if name in UNSUPPORTED and used:
             raise ShapeError(f"{where}: {owner(graph, subject)} uses sh:{name}: {UNSUPPORTED[name]} is not "
                              "supported by gtkg validate; rewrite it with SHACL Core or a SPARQL SELECT constraint")
-        if name not in SUPPORTED:
+        if name not in SUPPORTED | REPORT | UNSUPPORTED.keys():
             raise ShapeError(f"{where}: {owner(graph, subject)} uses sh:{name}, which is not a SHACL term (a typo?)")
     elif isinstance(term, URIRef) and text.startswith(str(GT)) and text not in ontology_terms():
         raise ShapeError(f"{where}: {owner(graph, subject)} uses {compact(term)}, which the gtkg ontology does not "

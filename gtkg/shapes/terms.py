@@ -1,5 +1,8 @@
 """Small helpers for rdflib and pyoxigraph terms: SPARQL text, conversions, readable names."""
 
+import logging
+import warnings
+from contextlib import contextmanager
 from urllib.parse import unquote
 
 import pyoxigraph as ox
@@ -7,6 +10,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 
 from gtkg import ontology
 from gtkg.errors import ShapeError
+from gtkg.shapes.xsd import is_ill_formed
 
 SH = Namespace(str(ontology.SH))  # rdflib namespaces of gtkg.ontology's IRIs, for the rdflib side of validation
 XSD = Namespace(str(ontology.XSD))
@@ -22,7 +26,10 @@ def n3(term) -> str:
 
 
 def to_rdflib(term):
-    """A pyoxigraph term as an rdflib term; xsd:string literals become plain literals, as rdflib expects."""
+    """A pyoxigraph term as an rdflib term; xsd:string literals become plain literals, as rdflib expects.
+
+    Lexical forms stay as they are ("4.0"^^xsd:decimal, "1"^^xsd:boolean): SHACL compares terms, not values.
+    """
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -30,7 +37,38 @@ def to_rdflib(term):
     if term.language:
         return Literal(term.value, lang=term.language)
     datatype = term.datatype.value
-    return Literal(term.value) if datatype == XSD_STRING else Literal(term.value, datatype=URIRef(datatype))
+    if datatype == XSD_STRING:
+        return Literal(term.value)
+    literal = Literal(term.value, datatype=URIRef(datatype), normalize=False)
+    # rdflib's own two departures from the term as written, undone on its private attributes: it collapses
+    # the white space of xsd:token and xsd:normalizedString, and its judgement of ill-typed literals (which
+    # pySHACL's sh:datatype reads) misses some ("4e0"^^xsd:decimal) that gtkg.shapes.xsd knows
+    if str(literal) != term.value:
+        literal = Literal(term.value)
+        literal._datatype = URIRef(datatype)
+    if is_ill_formed(term.value, datatype):
+        literal._ill_typed = True
+    return literal
+
+
+def is_true(value) -> bool:
+    """Whether a boolean parameter (sh:deactivated, sh:closed, ...) is on: only the term true is (not "1")."""
+    return isinstance(value, Literal) and value.datatype == XSD.boolean and str(value) == "true"
+
+
+@contextmanager
+def quiet_rdflib():
+    """rdflib logs a traceback for each ill-typed literal it converts ("c"^^xsd:byte) and warns of odd booleans
+    and numbers; gtkg reports those literals itself (sh:datatype), so while it validates, rdflib keeps quiet."""
+    logger = logging.getLogger("rdflib.term")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", category=UserWarning, module="rdflib.term")
+            yield
+    finally:
+        logger.setLevel(level)
 
 
 def rdflib_graph(triples) -> Graph:
