@@ -21,7 +21,7 @@ from rdflib.collection import Collection
 from gtkg.cli import cli
 from gtkg.loaders.rdf import file_iri
 from gtkg.shapes.compiler import sparql_path
-from gtkg.shapes.terms import quiet_rdflib, rdflib_graph
+from gtkg.shapes.rdflib_bridge import quiet_rdflib, rdflib_graph
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 SHT = Namespace("http://www.w3.org/ns/shacl-test#")

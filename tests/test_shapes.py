@@ -14,7 +14,7 @@ from gtkg.loading import load
 from gtkg.queries import run_query
 from gtkg.shapes import SHAPES_FILE, engine, fallback, open_data, shapes_graph, validate
 from gtkg.shapes.compiler import compile_shapes
-from gtkg.shapes.support import meta_validate
+from gtkg.shapes.study_shapes import meta_validate
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 GT = Namespace("https://w3id.org/gtkg/ontology#")

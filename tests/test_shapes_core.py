@@ -10,7 +10,7 @@ from rdflib import Namespace
 from gtkg.errors import ShapeError
 from gtkg.loading import load
 from gtkg.shapes import validate
-from gtkg.shapes.terms import to_oxigraph
+from gtkg.shapes.rdflib_bridge import to_oxigraph
 from gtkg.store import MEMORY
 from gtkg.store.embedded import EmbeddedStore
 

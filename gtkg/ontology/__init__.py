@@ -63,6 +63,7 @@ PREFIXES = {
     "skos": str(SKOS),
     "oa": str(OA),
 }
+SPARQL_PREFIXES = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())  # the same, as SPARQL
 
 # CodeableModels metaclass variable -> ontology class of the code.
 KINDS = {

@@ -2,7 +2,7 @@
 
 `validate()` reads the shapes, compiles them into SPARQL queries (compiler.py) that the store answers
 (engine.py), hands the few shapes the compiler does not translate to pySHACL (fallback.py), names and locates
-every result (locate.py) and returns a ValidationReport (report.py): findings sorted by severity, file and
+every result (places.py) and returns a ValidationReport (report.py): findings sorted by severity, file and
 line, and the standard SHACL report graph. Nothing is inferred: the ontology's class hierarchy, which the store
 holds in its own graph, is all the reasoning there is (rdfs:subClassOf for targets and sh:class).
 """
@@ -25,7 +25,7 @@ def validate(*, store=None, shapes=(), fail_on="violation") -> ValidationReport:
     Raises ShapeError when shapes cannot be read or use a feature gtkg does not support, StoreError when the
     data cannot be read.
     """
-    from gtkg.shapes.terms import quiet_rdflib
+    from gtkg.shapes.rdflib_bridge import quiet_rdflib
 
     with quiet_rdflib():
         return _validate(store, shapes, fail_on)
@@ -36,7 +36,7 @@ def _validate(store, shapes, fail_on) -> ValidationReport:
 
     from gtkg.shapes import engine, fallback
     from gtkg.shapes.compiler import compile_shapes, problem_of
-    from gtkg.shapes.locate import Places
+    from gtkg.shapes.places import Places
     from gtkg.shapes.report import build
     from gtkg.store.literals import written
 
@@ -61,13 +61,13 @@ def shapes_graph(extra=()):
     """gtkg's shapes plus the given shapes files, as one rdflib graph."""
     import pyoxigraph as ox
 
-    from gtkg.shapes import support
-    from gtkg.shapes.terms import rdflib_graph
+    from gtkg.shapes import study_shapes
+    from gtkg.shapes.rdflib_bridge import rdflib_graph
 
     # pyoxigraph parses gtkg's own shapes 10x faster than rdflib
     graph = rdflib_graph(quad.triple for quad in ox.parse(path=SHAPES_FILE, format=ox.RdfFormat.TURTLE))
     if extra:
-        graph += support.read(extra)
+        graph += study_shapes.read(extra)
     return graph
 
 

@@ -17,15 +17,13 @@ from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 
 from gtkg.errors import ShapeError
-from gtkg.ontology import GTS, OWL
-from gtkg.shapes.held import unanswerable
-from gtkg.shapes.terms import SH, is_true, label, n3
+from gtkg.ontology import GTS, OWL, SPARQL_PREFIXES
+from gtkg.shapes.rdflib_bridge import SH, is_true, label, n3
+from gtkg.shapes.rewritten_literals import unanswerable
 from gtkg.shapes.xsd import ill_formed
 
 PROBLEM = URIRef(GTS.problem)
 
-PREFIXES = ("PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n"
-            "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n")
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 CORE = {SH[name] for name in (
     "class datatype nodeKind minCount maxCount minExclusive minInclusive maxExclusive maxInclusive minLength "
@@ -65,7 +63,7 @@ def compile_shapes(graph: Graph, rewritten: set = frozenset()) -> Plan:
 
     A shape goes to pySHACL whole when it uses a core constraint that is not compiled, or needs literals as
     written that the store holds in another form: ones it names, or the data's on the `rewritten`
-    predicates (see gtkg.shapes.held)."""
+    predicates (see gtkg.shapes.rewritten_literals)."""
     plan = Plan()
     reached = set()
     for shape in target_shapes(graph):
@@ -165,7 +163,7 @@ def core_checks(graph: Graph, shape, focus: str) -> list[Check]:
                 where = f"SELECT DISTINCT {' '.join('?' + v for v in variables)} WHERE {{ {focus} {where} }}"
             else:
                 where = where.replace("$FOCUS", focus)
-            checks.append(Check(component=SH[component], query=PREFIXES + where, parameter=value,
+            checks.append(Check(component=SH[component], query=SPARQL_PREFIXES + where, parameter=value,
                                 extra=tuple(v for v in variables if v not in VALUES), **base))
     return checks
 

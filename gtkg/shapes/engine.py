@@ -10,7 +10,7 @@ from rdflib import Graph, Literal, URIRef
 
 from gtkg.errors import ShapeError, StoreError
 from gtkg.shapes.compiler import Check, Plan
-from gtkg.shapes.terms import label, to_rdflib
+from gtkg.shapes.rdflib_bridge import label, to_rdflib
 
 THREADS = min(4, (os.cpu_count() or 1) + 1)
 

@@ -13,7 +13,7 @@ from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from gtkg.errors import ShapeError
 from gtkg.shapes.compiler import TARGETS, deactivated
 from gtkg.shapes.engine import Result
-from gtkg.shapes.terms import SH, is_true, rdflib_graph, to_rdflib
+from gtkg.shapes.rdflib_bridge import SH, is_true, rdflib_graph, to_rdflib
 
 PATH_KEYS = (SH.path, SH.inversePath, SH.alternativePath, SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath,
              RDF.first, RDF.rest)

@@ -9,7 +9,7 @@ from rdflib import RDF, BNode, Graph, Literal, URIRef
 
 from gtkg.ontology import GT, GTS
 from gtkg.shapes.compiler import sparql_path
-from gtkg.shapes.terms import COMPACT, SH, XSD, compact, to_oxigraph
+from gtkg.shapes.rdflib_bridge import COMPACT, SH, XSD, compact, to_oxigraph
 
 SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 PREFIXES = COMPACT

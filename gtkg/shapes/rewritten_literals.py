@@ -9,7 +9,7 @@ sh:hasValue, sh:in), or reads a predicate of which the store holds rewritten lit
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 
-from gtkg.shapes.terms import SH, to_oxigraph
+from gtkg.shapes.rdflib_bridge import SH, to_oxigraph
 from gtkg.store.literals import held, may_change
 
 STRUCTURE = (RDF.first, RDF.rest, SH.inversePath, SH.alternativePath, SH.zeroOrMorePath, SH.oneOrMorePath,

@@ -9,10 +9,9 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 
-from gtkg.ontology import DCTERMS, GT, RDF, RDFS
-from gtkg.shapes.terms import tail
+from gtkg.ontology import GT, SPARQL_PREFIXES
+from gtkg.shapes.rdflib_bridge import tail
 
-PREFIXES = f"PREFIX gt: <{GT}>\nPREFIX rdf: <{RDF}>\nPREFIX rdfs: <{RDFS}>\nPREFIX dcterms: <{DCTERMS}>\n"
 # The two ends of each kind of link, for naming it "force impact triggering -> latency".
 ENDS = {
     GT.Containment: (GT.source, GT.code),
@@ -55,7 +54,7 @@ class Places:
 
     def _select(self, body: str, iris: list[str]):
         values = " ".join(f"<{iri}>" for iri in iris)
-        return self.db.query(f"{PREFIXES}SELECT * WHERE {{ VALUES ?node {{ {values} }} {body} }}",
+        return self.db.query(f"{SPARQL_PREFIXES}SELECT * WHERE {{ VALUES ?node {{ {values} }} {body} }}",
                              use_default_graph_as_union=True)
 
     def _read(self, iris: list[str], names_only: bool = False) -> None:
@@ -86,7 +85,7 @@ class Places:
     def _classes(self) -> dict:
         """Class IRI -> (label, set of superclasses), from the ontology in the store."""
         classes: dict = {}
-        query = (f"{PREFIXES}SELECT ?class ?label ?super WHERE {{ ?class rdfs:label ?label . "
+        query = (f"{SPARQL_PREFIXES}SELECT ?class ?label ?super WHERE {{ ?class rdfs:label ?label . "
                  f"FILTER(STRSTARTS(STR(?class), \"{GT}\")) OPTIONAL {{ ?class rdfs:subClassOf+ ?super }} }}")
         for row in self.db.query(query, use_default_graph_as_union=True):
             entry = classes.setdefault(row["class"].value, (row["label"].value, set()))

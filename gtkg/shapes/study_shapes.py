@@ -25,7 +25,7 @@ from gtkg.errors import ShapeError
 from gtkg.loaders.rdf import file_iri
 from gtkg.ontology import GT, ONTOLOGY_FILE
 from gtkg.shapes.compiler import TARGETS, target_shapes
-from gtkg.shapes.terms import SH, compact, label, rdflib_graph
+from gtkg.shapes.rdflib_bridge import SH, compact, label, rdflib_graph
 
 ADVANCED = "SHACL Advanced Features (rules, custom targets, functions, node expressions)"
 JAVASCRIPT = "SHACL-JS (JavaScript constraints)"
