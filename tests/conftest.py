@@ -16,31 +16,58 @@ def store(tmp_path):
     return str(tmp_path / "store")
 
 
-@pytest.fixture(scope="session")
-def sparql_server():
-    """A real SPARQL server (Oxigraph, in memory) on 127.0.0.1 for the session; stopped at the end.
-
-    Skipped when it cannot start, unless GTKG_TEST_SERVER=required (as in .ci/run).
-    """
-    from sparql_server import ServerUnavailable, start_oxigraph
+def _server_or_skip(start, what: str):
+    """A server from start(), or a skip saying why not; a failure instead when GTKG_TEST_SERVER=required (as in
+    .ci/run, which installs both servers)."""
+    from sparql_server import ServerUnavailable
 
     try:
-        server = start_oxigraph()
+        return start()
     except ServerUnavailable as exc:
         if os.environ.get("GTKG_TEST_SERVER") == "required":
-            pytest.fail(f"GTKG_TEST_SERVER=required but no SPARQL server: {exc}")
-        pytest.skip(f"no SPARQL server for the remote-endpoint tests: {exc}")
+            pytest.fail(f"GTKG_TEST_SERVER=required but no {what}: {exc}")
+        pytest.skip(f"no {what} for the remote-endpoint tests: {exc}")
+
+
+@pytest.fixture(scope="session")
+def sparql_server():
+    """A real SPARQL server (Oxigraph, in memory) on 127.0.0.1 for the session; stopped at the end."""
+    from sparql_server import start_oxigraph
+
+    server = _server_or_skip(start_oxigraph, "SPARQL server")
     yield server
     server.stop()
 
 
-@pytest.fixture(params=["embedded", "remote"])
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory):
+    """Virtuoso (the Debian package virtuoso-opensource) on 127.0.0.1 for the session, its database in a
+    temporary folder; stopped at the end."""
+    from sparql_server import start_virtuoso
+
+    server = _server_or_skip(lambda: start_virtuoso(tmp_path_factory.mktemp("virtuoso")), "Virtuoso server")
+    yield server
+    server.stop()
+
+
+SERVERS = {"oxigraph": "sparql_server", "virtuoso": "virtuoso_server"}
+
+
+@pytest.fixture(params=list(SERVERS))
+def server(request):
+    """Each real SPARQL server of the session in turn, emptied for the test."""
+    started = request.getfixturevalue(SERVERS[request.param])
+    started.clear()
+    return started
+
+
+@pytest.fixture(params=["embedded", *SERVERS])
 def backend(request, tmp_path):
     """Where a test's data lives, as keyword arguments of load(), export(), run_query(), ...:
-    {"store": folder} or {"store": query URL of the session's SPARQL server, emptied for the test}."""
+    {"store": folder} or {"store": query URL of one of the session's SPARQL servers, emptied for the test}."""
     if request.param == "embedded":
         return {"store": str(tmp_path / "store")}
-    server = request.getfixturevalue("sparql_server")
+    server = request.getfixturevalue(SERVERS[request.param])
     server.clear()
     return {"store": server.query_url}
 

@@ -1,11 +1,12 @@
 """Helpers shared by the tests (paths of the examples and shared notes, SPARQL shortcuts)."""
 
+import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 EXAMPLES = ROOT / "examples" / "data-mesh"
-SHARED = ROOT.parent / "shared"
+SHARED = Path(os.environ.get("GTKG_SHARED") or ROOT.parent / "shared")  # set it where the worktree is elsewhere
 SEED = SHARED / "seed" / "s_33.md"
 CORPUS = SHARED / "corpus" / "self-serve-platform"
 W3C_SHACL = SHARED / "w3c-shacl-core"  # the W3C SHACL core test suite, unchanged

@@ -1,7 +1,9 @@
-"""Test servers: a real SPARQL server (Oxigraph's, from the `oxigraph` test dependency, in memory on
-127.0.0.1) and tiny stub HTTP servers that misbehave on purpose."""
+"""Test servers: real SPARQL servers on 127.0.0.1 (Oxigraph's, from the `oxigraph` test dependency, in memory;
+Virtuoso, from the Debian package virtuoso-opensource, its database in a temporary folder) and tiny stub HTTP
+servers that misbehave on purpose."""
 
 import json
+import re
 import shutil
 import socket
 import subprocess
@@ -16,6 +18,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 READY_SECONDS = 20
+VIRTUOSO_READY_SECONDS = 90  # a new database takes about 2 s here; a loaded machine may take far longer
+VIRTUOSO_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
+VIRTUOSO_GRANTS = 'GRANT SPARQL_UPDATE TO "SPARQL"; DB.DBA.RDF_DEFAULT_USER_PERMS_SET (\'nobody\', 7);'
 
 
 class ServerUnavailable(Exception):
@@ -29,8 +34,71 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-class OxigraphServer:
+class SparqlServer:
+    """A SPARQL server process on 127.0.0.1 and requests straight to it (no gtkg in between)."""
+
+    name = "a SPARQL server"
+    process: subprocess.Popen
+    port: int
+    base: str
+    query_url = update_url = store_url = ""
+    own_graphs: frozenset = frozenset()  # the graphs the server holds of its own: clear() keeps them
+
+    def wait_ready(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise ServerUnavailable(f"{self.name} exited: {self.output()[-500:]}")
+            try:
+                self.select("ASK {}")
+                return
+            except OSError:
+                time.sleep(0.05)
+        self.stop()
+        raise ServerUnavailable(f"{self.name} did not answer on port {self.port} within {seconds} s")
+
+    def output(self) -> str:
+        return self.process.stderr.read().decode(errors="replace") if self.process.stderr else ""
+
+    def select(self, query: str) -> dict:
+        """A query straight to the server (its own dataset, no gtkg in between), as SPARQL JSON."""
+        data = urllib.parse.urlencode({"query": query}).encode()
+        request = urllib.request.Request(self.query_url, data=data,
+                                         headers={"Accept": "application/sparql-results+json"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.load(response)
+
+    def named_graphs(self) -> set[str]:
+        """Every named graph that holds a triple (Virtuoso answers `GRAPH ?g {}` with one empty solution)."""
+        rows = self.select("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")["results"]["bindings"]
+        return {row["g"]["value"] for row in rows}
+
+    def update(self, text: str) -> None:
+        """A SPARQL update straight to the server."""
+        data = urllib.parse.urlencode({"update": text}).encode()
+        urllib.request.urlopen(urllib.request.Request(self.update_url, data=data), timeout=30).close()
+
+    def clear(self) -> None:
+        """Drop every graph but the server's own."""
+        graphs = sorted(self.named_graphs() - self.own_graphs)
+        if graphs:
+            self.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs))
+
+    def stop(self, seconds: float = 10) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        if self.process.stderr:
+            self.process.stderr.close()
+
+
+class OxigraphServer(SparqlServer):
     """`oxigraph serve` in memory: /query, /update, /store."""
+
+    name = "oxigraph serve"
 
     def __init__(self, binary: str, *options: str):
         self.port = free_port()
@@ -42,47 +110,67 @@ class OxigraphServer:
     update_url = property(lambda self: self.base + "/update")
     store_url = property(lambda self: self.base + "/store")
 
-    def wait_ready(self) -> None:
-        deadline = time.monotonic() + READY_SECONDS
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise ServerUnavailable(f"oxigraph serve exited: {self.process.stderr.read().decode()[-500:]}")
-            try:
-                self.select("ASK {}")
-                return
-            except OSError:
-                time.sleep(0.05)
-        self.stop()
-        raise ServerUnavailable(f"oxigraph serve did not answer on port {self.port} within {READY_SECONDS} s")
-
-    def select(self, query: str) -> dict:
-        """A query straight to the server (its own dataset, no gtkg in between), as SPARQL JSON."""
-        data = urllib.parse.urlencode({"query": query}).encode()
-        request = urllib.request.Request(self.query_url, data=data,
-                                         headers={"Accept": "application/sparql-results+json"})
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return json.load(response)
-
-    def named_graphs(self) -> set[str]:
-        rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")["results"]["bindings"]
-        return {row["g"]["value"] for row in rows}
-
-    def update(self, text: str) -> None:
-        """A SPARQL update straight to the server."""
-        data = urllib.parse.urlencode({"update": text}).encode()
-        urllib.request.urlopen(urllib.request.Request(self.update_url, data=data), timeout=10).close()
-
     def clear(self) -> None:
         self.update("DROP ALL")
 
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.process.stderr.close()
+
+class VirtuosoServer(SparqlServer):
+    """`virtuoso-t` with a new database in `folder`: /sparql answers queries and updates (granted to the
+    anonymous user), /sparql-graph-crud is the Graph Store Protocol; /sparql-auth and /sparql-graph-crud-auth
+    ask for the dba account (user dba, password dba) by HTTP digest authentication."""
+
+    name = "virtuoso-t"
+    user = password = "dba"
+
+    def __init__(self, binary: str, folder: Path):
+        self.folder = folder
+        self.sql_port, self.port = free_port(), free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        ini = folder / "virtuoso.ini"
+        ini.write_text(virtuoso_ini(VIRTUOSO_INI.read_text(encoding="utf-8"), folder, self.sql_port, self.port),
+                       encoding="utf-8")
+        self.log = open(folder / "virtuoso.out", "wb")  # noqa: SIM115 - closed by stop()
+        self.process = subprocess.Popen([binary, "+foreground", "+configfile", str(ini)], cwd=folder,
+                                        stdout=self.log, stderr=subprocess.STDOUT)
+
+    query_url = update_url = property(lambda self: self.base + "/sparql")
+    store_url = property(lambda self: self.base + "/sparql-graph-crud")
+    auth_url = property(lambda self: self.base + "/sparql-auth")
+    auth_store_url = property(lambda self: self.base + "/sparql-graph-crud-auth")
+
+    def output(self) -> str:
+        return (self.folder / "virtuoso.out").read_text(errors="replace")
+
+    def grant_updates(self) -> None:
+        isql = shutil.which("isql-vt") or "isql-vt"
+        done = subprocess.run([isql, str(self.sql_port), "dba", "dba", f"exec={VIRTUOSO_GRANTS}"],
+                              capture_output=True, text=True, timeout=60)
+        if done.returncode or "Error" in done.stdout + done.stderr:
+            raise ServerUnavailable(f"isql-vt could not grant SPARQL updates: {(done.stdout + done.stderr)[-500:]}")
+
+    def stop(self, seconds: float = 30) -> None:
+        super().stop(seconds)
+        self.log.close()
+
+
+def virtuoso_ini(text: str, folder: Path, sql_port: int, http_port: int) -> str:
+    """The packaged virtuoso.ini with its database files in `folder`, its SQL and HTTP ports on 127.0.0.1, and
+    no VAD packages to install (the Conductor would double the start time)."""
+    section = ""
+    lines = []
+    for line in text.splitlines():
+        if match := re.match(r"\s*\[(.+)\]", line):
+            section = match[1]
+        key, _, value = (part.strip() for part in line.partition("="))
+        value = value.split(";", 1)[0].strip()
+        if key in ("DatabaseFile", "ErrorLogFile", "LockFile", "TransactionFile", "xa_persistent_file"):
+            line = f"{key} = {folder / Path(value).name}"
+        elif key == "ServerPort" and section in ("Parameters", "HTTPServer"):
+            line = f"ServerPort = 127.0.0.1:{sql_port if section == 'Parameters' else http_port}"
+        elif key == "VADInstallDir":
+            line = f"VADInstallDir = {folder}/"
+        lines.append(line)
+    return "\n".join(lines) + "\n"
 
 
 def start_oxigraph(*options: str) -> OxigraphServer:
@@ -97,11 +185,55 @@ def start_oxigraph(*options: str) -> OxigraphServer:
         except OSError as exc:
             raise ServerUnavailable(f"cannot run {binary}: {exc}") from exc
         try:
-            server.wait_ready()
+            server.wait_ready(READY_SECONDS)
             return server
         except ServerUnavailable as exc:
             reason = exc
     raise reason
+
+
+def start_virtuoso(folder: Path) -> VirtuosoServer:
+    """Virtuoso with a new database in `folder` (made anew on each try), ready to answer and to take updates."""
+    binary = shutil.which("virtuoso-t")
+    if not binary or not VIRTUOSO_INI.exists():
+        raise ServerUnavailable("Virtuoso is not installed (apt-get install virtuoso-opensource)")
+    for attempt in range(3):  # another process may grab a free port first
+        where = folder / f"try-{attempt}"
+        where.mkdir(parents=True)
+        try:
+            server = VirtuosoServer(binary, where)
+        except OSError as exc:
+            raise ServerUnavailable(f"cannot run {binary}: {exc}") from exc
+        try:
+            server.wait_ready(VIRTUOSO_READY_SECONDS)
+            server.grant_updates()
+            server.own_graphs = frozenset(server.named_graphs())
+            return server
+        except (ServerUnavailable, OSError, subprocess.SubprocessError) as exc:
+            server.stop()
+            reason = exc if isinstance(exc, ServerUnavailable) else ServerUnavailable(f"{binary}: {exc}")
+    raise reason
+
+
+JSON = "application/sparql-results+json"
+NO_ROWS = b'{"head": {"vars": ["g"]}, "results": {"bindings": []}}'
+ONE_COUNT = (b'{"head": {"vars": ["g", "n"]}, "results": {"bindings": [{"g": {"type": "uri", "value": "urn:g"}, '
+             b'"n": {"type": "literal", "datatype": "http://www.w3.org/2001/XMLSchema#integer", "value": "1"}}]}}')
+
+
+def is_listing(body: bytes) -> bool:
+    """Whether a request is gtkg's graph listing (`GRAPH ?g {}`, or by triples with GROUP BY)."""
+    return (b"DISTINCT" in body or b"GROUP+BY" in body) and not bookkeeping(body)
+
+
+def bookkeeping(body: bytes):
+    """A stub's answer to gtkg's questions about its record (none, so the graph listing decides) and about
+    counts (urn:g holds one triple); None for other requests."""
+    if b"StudyGraph" in body:
+        return 200, JSON, NO_ROWS
+    if b"COUNT" in body:
+        return 200, JSON, ONE_COUNT
+    return None
 
 
 class Trickle:

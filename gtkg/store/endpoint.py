@@ -12,6 +12,7 @@ query URL:
     timeout = 60                                           # seconds a request may take in all (default 30)
     retries = 2                                            # extra attempts on transient errors
     union_default_graph = true                             # see below
+    server = "virtuoso"                # optional: virtuoso, oxigraph, fuseki or graphdb (see gtkg.store.servers)
 
 Queries must see the union of all named graphs. By default each request names every graph as its dataset
 (SPARQL 1.1 Protocol `default-graph-uri`/`named-graph-uri`): standard, and blind to the temporary graphs
@@ -30,11 +31,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gtkg.errors import InputError
+from gtkg.store.servers import SERVERS, depends_on_server, derive, implied
 
-# Query URL endings and the update and graph-store URLs that go with them (Oxigraph, Fuseki).
-CONVENTIONS = (("/query", "/update", "/store"), ("/sparql", "/update", "/data"))
 SETTINGS = {"update": (str,), "graph_store": (str,), "user": (str,), "password": (str,),
-            "timeout": (int, float), "retries": (int,), "backoff": (int, float), "union_default_graph": (bool,)}
+            "timeout": (int, float), "retries": (int,), "backoff": (int, float), "union_default_graph": (bool,),
+            "server": (str,)}
 
 
 @dataclass(frozen=True)
@@ -50,49 +51,58 @@ class Endpoint:
     retries: int = 2
     backoff: float = 0.5  # seconds before the first retry; doubles each time
     union_default_graph: bool = False  # the server's default graph is the union of its named graphs
+    server: str = ""  # which server this is (a name of gtkg.store.servers.SERVERS), "" while unknown
+    derived: frozenset = frozenset()  # the URLs ("update", "graph_store") that follow the server's convention
 
     def __str__(self) -> str:
         return self.query
+
+    def awaits_server(self) -> bool:
+        """Whether URLs derived here would change once the server is known (so gtkg looks at its answers)."""
+        return not self.server and bool(self.derived) and depends_on_server(self.query)
+
+    def on(self, server: str) -> "Endpoint":
+        """This endpoint on `server`: the URLs derived here follow that server's convention."""
+        update, graph_store = derive(self.query, server)
+        chosen = {"update": update, "graph_store": graph_store}
+        return replace(self, server=server, **{key: chosen[key] for key in self.derived})
 
     @classmethod
     def resolve(cls, url, *, update: str | None = None, graph_store: str | None = None) -> "Endpoint":
         """An Endpoint from a query URL (or an Endpoint), filled in from the config file and environment.
 
-        Unset URLs follow the server's convention where the query URL shows it, else the query URL serves
-        updates too and graphs are uploaded by SPARQL Update:
+        Unset URLs follow the server's convention (see gtkg.store.servers): that of the `server` setting, else
+        the one the query URL fits until the server's answers say which server it is; where none fits, the query
+        URL serves updates too and graphs are uploaded by SPARQL Update:
 
         >>> e = Endpoint.resolve("http://127.0.0.1:7878/query")
         >>> e.update, e.graph_store
         ('http://127.0.0.1:7878/update', 'http://127.0.0.1:7878/store')
         >>> Endpoint.resolve("http://host/ds/sparql").graph_store
         'http://host/ds/data'
-        >>> e = Endpoint.resolve("http://host/repositories/study")
+        >>> Endpoint.resolve("http://host:8890/sparql").on("virtuoso").graph_store
+        'http://host:8890/sparql-graph-crud'
+        >>> e = Endpoint.resolve("http://host/other")
         >>> e.update, e.graph_store
-        ('http://host/repositories/study', None)
+        ('http://host/other', None)
         """
         if isinstance(url, Endpoint):
             return url
         settings = config_for(url)
-        derived_update, derived_store = _derive(url)
-        endpoint = cls(query=url, update=update or settings.pop("update", None) or derived_update,
-                       graph_store=_choose(graph_store, settings.pop("graph_store", None), derived_store))
+        server = settings.pop("server", "") or implied(url)
+        derived_update, derived_store = derive(url, server)
+        update = update or settings.pop("update", None)
+        graph_store = _choose(graph_store, settings.pop("graph_store", None))
+        derived = frozenset(key for key, given in (("update", update), ("graph_store", graph_store)) if given is None)
+        endpoint = cls(query=url, update=update or derived_update,
+                       graph_store=derived_store if graph_store is None else graph_store or None, server=server,
+                       derived=derived)
         return replace(endpoint, **{**settings, **_from_environment()})
 
 
-def _choose(given, configured, derived):
-    for value in (given, configured):
-        if value is not None:
-            return value or None  # "" in the config file: this server has no Graph Store Protocol
-    return derived
-
-
-def _derive(url: str) -> tuple[str, str | None]:
-    base = url.split("?", 1)[0].rstrip("/")
-    for query_end, update_end, store_end in CONVENTIONS:
-        if base.endswith(query_end):
-            root = base[: -len(query_end)]
-            return root + update_end, root + store_end
-    return url, None
+def _choose(given, configured) -> str | None:
+    """The graph store URL given or configured ("" in the config file: the server has none), None if neither."""
+    return given if given is not None else configured
 
 
 def _from_environment() -> dict:
@@ -124,4 +134,7 @@ def config_for(url: str) -> dict:
         if not isinstance(value, SETTINGS[key]) or (isinstance(value, bool) and bool not in SETTINGS[key]):
             raise InputError(f"{path}: setting {key!r} for {url} must be a {SETTINGS[key][-1].__name__}, "
                              f"not {value!r}")
+    if settings.get("server", "") not in ("", *SERVERS):
+        raise InputError(f"{path}: setting 'server' for {url} must be one of {', '.join(SERVERS)}, not "
+                         f"{settings['server']!r}")
     return settings

@@ -5,13 +5,20 @@ Protocol (much faster for bulk data), or by SPARQL Update where the server has n
 through gtkg.store.transport (time limit, redirects, credentials, retries). Queries see the union of all
 named graphs the standard way: the request names every graph as both default and named graph (SPARQL 1.1
 Protocol `default-graph-uri` / `named-graph-uri`), so the server needs no union-default-graph setting (see
-gtkg.store.endpoint for the faster opt-in that uses one).
+gtkg.store.endpoint for the faster opt-in that uses one), and a server's default graph (Virtuoso's is the union of
+every graph it holds, its own included) never enters a query.
 
-A load is all or nothing provided the server runs one update request as one transaction, as SPARQL 1.1
-Update asks (Oxigraph, Fuseki and GraphDB do). It uploads each graph to a temporary graph, then MOVEs them
-all in one update. A success answer is not taken on trust (the protocol allows any body, and a URL that is no
-SPARQL endpoint, or a proxy, may answer 200 to anything): one COUNT query checks that the temporary graphs
-hold every triple sent before the MOVE, and one after it that the graphs hold them and the temporary graphs
+The study is the graphs gtkg wrote: gtkg's record on the server (the graph urn:gtkg:files) lists them, with the
+input file of each; other graphs on the server are neither read nor touched. (A server holding no such list, as
+loaded by an older gtkg or by other tools, holds a study of all its named graphs but the server's own.) Reads are
+checked against the server's counts, since Virtuoso cuts an answer at its ResultSetMaxRows without an error.
+
+A load is all or nothing provided the server runs one update request as one transaction, as SPARQL 1.1 Update asks
+(Oxigraph, Fuseki and GraphDB do; Virtuoso commits each operation on its own, so there a failure within the final
+update can leave part of the load applied, and the error says so). It uploads each graph to a temporary graph,
+then MOVEs them all in one update. A success answer is not taken on trust (the protocol allows any body, and a URL
+that is no SPARQL endpoint, or a proxy, may answer 200 to anything): one COUNT query checks that the temporary
+graphs hold every triple sent before the MOVE, and one after it that the graphs hold them and the temporary graphs
 are gone. (So a server that merges distinct literals of one value, "01" and "1" as xsd:integer, fails a load.)
 
 Temporary graphs are named urn:gtkg:tmp:<start time>:<token>:<n>. No query sees them, and a load drops those
@@ -31,25 +38,38 @@ from gtkg.errors import EndpointError, StoreError
 from gtkg.nquads import nt_term
 from gtkg.store import Store
 from gtkg.store.endpoint import Endpoint, config_path
-from gtkg.store.literals import may_merge
+from gtkg.store.literals import ANY, as_stored, held, may_merge
 from gtkg.store.results import as_value, ntriples
+from gtkg.store.servers import limits, recognize
 from gtkg.store.sparql_text import names_dataset, query_form, with_prefixes
 from gtkg.store.transport import Answer, NoAnswerError, send
 
 TEMPORARY = "urn:gtkg:tmp:"  # graphs being uploaded; never part of what gtkg reads
-FILES = "urn:gtkg:files"  # which input file each graph was loaded from; never part of what gtkg reads
+FILES = "urn:gtkg:files"  # gtkg's record: the study's graphs and their input files; never part of what gtkg reads
 LOADED_FROM = "https://w3id.org/gtkg/ontology#loadedFrom"
+STUDY_GRAPH = "urn:gtkg:StudyGraph"  # the record's class of the graphs gtkg wrote
+NO_GRAPH = "urn:gtkg:none"  # the dataset of a query while the study has no graph (not the server's default graph)
+# The graphs a fresh Virtuoso holds of its own (its DefaultHost is localhost:8890 unless configured otherwise).
+SERVER_GRAPHS = ("http://www.openlinksw.com/schemas/virtrdf#", "http://www.w3.org/ns/ldp#",
+                 "http://www.w3.org/2002/07/owl#", "http://localhost:8890/sparql", "http://localhost:8890/DAV/")
+XSD_NS, XSD_STRING = "http://www.w3.org/2001/XMLSchema#", "http://www.w3.org/2001/XMLSchema#string"
+VALUES_SIZE = 1_000  # graphs named in one query's VALUES (Virtuoso refuses some 5,000)
 STALE_SECONDS = 3600  # a temporary graph older than this is a leftover of a killed load
 BATCH_TRIPLES = 50_000
 NOT_APPLIED = "load not applied: the previous graphs are unchanged"
 UNSURE = "the server may or may not have applied the load: run it again"
+PARTLY = ("the server applies the operations of one update one by one, so part of the load may be applied: run it "
+          "again")
+CUT_HINT = ("; raise the server's limit (Virtuoso: ResultSetMaxRows in the [SPARQL] section of virtuoso.ini) above "
+            "the size of the answer")
 FORM = "application/x-www-form-urlencoded"
 ACCEPT_RESULTS = "application/sparql-results+json, application/sparql-results+xml;q=0.8"
 ACCEPT_RDF = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
 HTML = ("text/html", "application/xhtml+xml")  # never SPARQL results nor RDF: the page of some web server
 LIST_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
-# Virtuoso and RDF4J answer `GRAPH ?g {}` with one empty solution or none (against SPARQL 1.1): then this.
-LIST_GRAPHS_BY_TRIPLES = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+# Virtuoso and RDF4J answer `GRAPH ?g {}` with one empty solution or none (against SPARQL 1.1): then this (not
+# DISTINCT, which takes Virtuoso 7.2 40 s for 600 graphs of 40 triples; GROUP BY takes 30 ms).
+LIST_GRAPHS_BY_TRIPLES = "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
 
 class RemoteStore(Store):
@@ -61,10 +81,19 @@ class RemoteStore(Store):
         self.location = self.endpoint.query
         self.batch_size = batch_size
         self._all_graphs: list[str] | None = None  # every named graph on the server, temporary ones too
+        self._study: set[str] | None = None  # the study's graphs
+        self._recorded = False  # whether the record lists the study's graphs (not an older record, or none)
+        self._heard = False  # whether the server answered (and so said which server it is, if it does)
         self._union_checked = False
 
     def graphs(self) -> set[str]:
-        return {g for g in self._listing() if not g.startswith(TEMPORARY) and g != FILES}
+        """The graphs the record lists; where it lists none, every named graph but gtkg's and the server's own."""
+        if self._study is None:
+            rows = self._select(f"SELECT ?g WHERE {{ GRAPH <{FILES}> {{ ?g a <{STUDY_GRAPH}> }} }}", g=_iri)
+            self._recorded = bool(rows)
+            self._study = {g for (g,) in rows} if rows else {
+                g for g in self._listing() if not g.startswith(TEMPORARY) and g not in (FILES, *SERVER_GRAPHS)}
+        return self._study
 
     def rebuilds(self, graphs: set[str]) -> bool:
         """Never: an endpoint is written graph by graph (see replace_graphs), not rebuilt in one bulk load."""
@@ -72,8 +101,6 @@ class RemoteStore(Store):
 
     def files(self) -> dict[str, str]:
         """Graph IRI -> the input file it was loaded from, kept in gtkg's graph <urn:gtkg:files>."""
-        if FILES not in self._listing():
-            return {}
         rows = self._select(f"SELECT ?g ?path WHERE {{ GRAPH <{FILES}> {{ ?g <{LOADED_FROM}> ?path }} }}",
                             g=_iri, path=_text)
         return dict(rows)
@@ -92,14 +119,18 @@ class RemoteStore(Store):
         counts = {graph: _count_range(lines) for graph, lines in texts.items()}
         temporary = {graph: f"{TEMPORARY}{started}:{uuid.uuid4().hex}:{n}" for n, graph in enumerate(graphs)}
         moves = [f"MOVE <{temporary[g]}> TO <{g}>" if counts[g][1] else f"DROP SILENT GRAPH <{g}>" for g in graphs]
-        moves += _recording(files or {})
         step = "prepare"
         try:
+            study = self.graphs()
+            kept = set() if self._recorded else study  # an older record, or none: list the graphs held so far
+            moves += _recording(files or {}, kept | {g for g in graphs if counts[g][1]},
+                                {g for g in graphs if not counts[g][1]})
             self._drop_leftovers(started)
             step = "upload"
             uploaded = self._upload(texts, temporary)
             self._check_counts({temporary[g]: n for g, n in counts.items() if n[1]}, uploaded,
                                "the upload", "did not store the upload")
+            self._check_literals(texts, temporary)
             step = "move"
             moved = self._update(" ;\n".join(moves), idempotent=False)  # one request: one transaction
             step = "check"
@@ -108,12 +139,42 @@ class RemoteStore(Store):
         except BaseException as exc:
             if step != "prepare":
                 self._drop_quietly(temporary.values())
-            if isinstance(exc, EndpointError) and step != "check":
-                unsure = step == "move" and isinstance(exc, NoAnswerError)
-                raise EndpointError(f"{exc} ({UNSURE if unsure else NOT_APPLIED})") from exc
+            if isinstance(exc, EndpointError) and (outcome := self._outcome(step, exc)):
+                raise EndpointError(f"{exc} ({outcome})") from exc
             raise
         finally:
-            self._all_graphs = None
+            self._all_graphs = self._study = None
+
+    def _outcome(self, step: str, exc: EndpointError) -> str:
+        """What a load that failed at `step` did to the server's graphs ("": the error says)."""
+        if step in ("prepare", "upload"):
+            return NOT_APPLIED
+        if not limits(self.endpoint.server).atomic_updates:
+            return PARTLY
+        if step == "move":
+            return UNSURE if isinstance(exc, NoAnswerError) else NOT_APPLIED
+        return ""
+
+    def _check_literals(self, texts: dict[str, list[str]], temporary: dict[str, str]) -> None:
+        """Does the server hold the XSD literals of graphs with literals it may rewrite ("05"^^xsd:int,
+        "P1Y"^^xsd:duration) as the embedded store would, once read back (gtkg.store.literals.as_stored)? Else
+        export could not give them back as written: an error naming one. Other graphs are not read back."""
+        for graph, lines in texts.items():
+            if not any(map(may_merge, lines)):
+                continue
+            sent = [t for t in ox.parse("\n".join(lines), format=ox.RdfFormat.N_TRIPLES) if _typed(t.object)]
+            stored = held(t.object for t in sent)
+            expected = {_key(t.subject, t.predicate, stored[t.object]): t for t in sent}
+            found = {_key(t.subject, t.predicate, t.object) for t in as_stored(self._read_graph(temporary[graph]))
+                     if _typed(t.object)}
+            if missing := sorted(set(expected) - found):
+                written = expected[missing[0]]
+                raise EndpointError(
+                    f"SPARQL endpoint {self.endpoint.query} holds {len(missing)} literals of <{graph}> otherwise "
+                    f"than sent, so that they could not be given back as written (one: {written.object} of "
+                    f"{written.subject} {written.predicate}, held as {_held_as(found, missing[0])}); write them in "
+                    "a form the server keeps (Virtuoso stores durations as numbers, xsd:unsignedInt in 32 bits, "
+                    "and one number of two types: 4 and 4.0), or use another store")
 
     def query(self, sparql: str, *, timeout: float | None = None, prefixes: dict | None = None):
         """Run SPARQL over the union of all graphs (or the graphs its FROM clauses name): a Table (SELECT), a
@@ -121,41 +182,64 @@ class RemoteStore(Store):
         endpoint's own timeout bounds each request, `timeout` too when shorter."""
         sparql = with_prefixes(sparql, prefixes or {})
         dataset = [] if names_dataset(sparql) else self._dataset()
-        return self._query(sparql, as_value, dataset, timeout=timeout)
+        graph_result = query_form(sparql) in ("CONSTRUCT", "DESCRIBE")
+        return self._query(sparql, _triples_value if graph_result else as_value, dataset, timeout=timeout)
 
     def _dataset(self) -> list[str]:
         """The graphs a query names as its dataset; none for the server's union default graph, unless a
         load's temporary graphs are on the server (looked up for each query, as a load may start any time).
         The union default graph holds gtkg's record of input files too, so that dataset does as well."""
         if self.endpoint.union_default_graph:
+            self._all_graphs = self._study = None
             self._check_union()
-            self._all_graphs = None
             listing = self._listing()
             if not any(g.startswith(TEMPORARY) for g in listing):
                 return []
             return sorted(self.graphs() | ({FILES} & set(listing)))
-        return sorted(self.graphs())
+        return sorted(self.graphs()) or [NO_GRAPH]
 
     def _check_union(self) -> None:
-        """Is a triple of a named graph in the default graph? (An empty store passes.)"""
+        """Is a triple of a named graph in the default graph, and does the server hold no graph besides the
+        study's and gtkg's? (An empty store passes.)"""
         if self._union_checked:
             return
+        setting = f"union_default_graph = true for it in {config_path()}"
         sample = self._query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1", list)
         if sample and not self._ask(f"ASK {{ {str(sample[0])} }}"):
             raise EndpointError(f"SPARQL endpoint {self.endpoint.query} does not expose the union of its graphs "
-                                f"as default graph, yet union_default_graph = true for it in {config_path()}; "
-                                "enable it on the server (Oxigraph: --union-default-graph) or remove the setting")
+                                f"as default graph, yet {setting}; enable it on the server (Oxigraph: "
+                                "--union-default-graph) or remove the setting")
+        others = sorted(set(self._listing()) - self.graphs() - {FILES} - {g for g in self._listing()
+                                                                          if g.startswith(TEMPORARY)})
+        if others:
+            raise EndpointError(f"SPARQL endpoint {self.endpoint.query} holds {len(others)} graphs besides the "
+                                f"study's (<{others[0]}>, ...), which its default graph would add to every query, "
+                                f"yet {setting}; remove the setting (gtkg then names the study's graphs in each "
+                                "query), or keep the study on a server of its own")
         self._union_checked = True
 
     def quads(self) -> list:
-        quads = []
-        for graph in sorted(self.graphs()):
-            name = ox.NamedNode(graph)
-            quads += [ox.Quad(t.subject, t.predicate, t.object, name) for t in self._read_graph(graph)]
-        return quads
+        return [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph))
+                for graph, triples in sorted(self._read_graphs().items()) for t in triples]
 
     def dump(self) -> dict:
-        return {graph: ntriples(self._read_graph(graph)) for graph in self.graphs()}
+        return {graph: ntriples(triples) for graph, triples in self._read_graphs().items()}
+
+    def _read_graphs(self) -> dict[str, list]:
+        """Every graph of the study, each checked against the server's count of its triples (a server may cut
+        an answer short without saying so: Virtuoso at its ResultSetMaxRows)."""
+        graphs = sorted(self.graphs())
+        counts = self._counts(graphs)
+        read = {}
+        for graph in graphs:
+            triples = self._read_graph(graph)
+            if len(set(triples)) != counts.get(graph, 0):
+                raise EndpointError(
+                    f"SPARQL endpoint {self._reader()} gave {len(set(triples))} triples of the graph <{graph}>, yet "
+                    f"{self.endpoint.query} counts {counts.get(graph, 0)} in it: the server cut its answer short"
+                    f"{CUT_HINT}")
+            read[graph] = as_stored(triples)
+        return read
 
     def engine(self) -> None:
         """None: the data is on the server; work that needs the engine copies `quads()`."""
@@ -167,7 +251,7 @@ class RemoteStore(Store):
     # -- the graphs on the server
 
     def _listing(self) -> list[str]:
-        if self._all_graphs is None:
+        if self._all_graphs is None:  # two forms, since Virtuoso answers the first with one empty solution
             graphs = self._select(LIST_GRAPHS, unbound=True, g=_iri)
             if any(g is None for (g,) in graphs) or (not graphs and self._ask("ASK { GRAPH ?g { ?s ?p ?o } }")):
                 graphs = self._select(LIST_GRAPHS_BY_TRIPLES, g=_iri)
@@ -186,10 +270,7 @@ class RemoteStore(Store):
         server answered to `what`."""
         if not expected:
             return
-        values = " ".join(f"<{g}>" for g in expected)
-        rows = self._select(f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} "
-                            "} GROUP BY ?g", g=_iri, n=_count)
-        found = dict(rows)
+        found = self._counts(list(expected))
         wrong = sorted(g for g, (fewest, most) in expected.items() if not fewest <= found.get(g, 0) <= most)
         if wrong:
             url = sent.url.split("?", 1)[0]
@@ -200,6 +281,15 @@ class RemoteStore(Store):
                 f"{found.get(wrong[0], 0)} triples in <{wrong[0]}>, not {sent_count} ({len(wrong)} of "
                 f"{len(expected)} graphs differ): the server {verdict}; are the query, update and graph store URLs "
                 "those of one SPARQL server?")
+
+    def _counts(self, graphs: list[str]) -> dict[str, int]:
+        """Graph -> how many triples the server holds in it (graphs it does not hold are left out)."""
+        found = {}
+        for start in range(0, len(graphs), VALUES_SIZE):
+            values = " ".join(f"<{g}>" for g in graphs[start: start + VALUES_SIZE])
+            found |= dict(self._select(f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ "
+                                       "?s ?p ?o } } GROUP BY ?g", g=_iri, n=_count))
+        return found
 
     # -- uploads
 
@@ -212,17 +302,21 @@ class RemoteStore(Store):
         return answer
 
     def _batches(self, lines: list[str]) -> list[list[str]]:
-        """A graph's lines in batches of batch_size; in one if it has a blank node, which must not be split
-        (each document gets its own blank nodes)."""
-        if len(lines) <= self.batch_size or any("_:" in line for line in lines):
+        """A graph's lines in batches of batch_size (by SPARQL Update, at most what the server takes in one
+        INSERT DATA); in one if it has a blank node, which must not be split (each document gets its own blank
+        nodes)."""
+        self._settle()
+        size = self.batch_size if self.endpoint.graph_store else min(self.batch_size,
+                                                                     limits(self.endpoint.server).update_triples)
+        if len(lines) <= size or any("_:" in line for line in lines):
             return [lines] if lines else []
-        return [lines[start: start + self.batch_size] for start in range(0, len(lines), self.batch_size)]
+        return [lines[start: start + size] for start in range(0, len(lines), size)]
 
     def _upload_batch(self, graph: str, lines: list[str], *, first: bool) -> Answer:
         body = "\n".join(lines) + "\n"
         if self.endpoint.graph_store:
-            return send(self.endpoint, "PUT" if first else "POST", self._graph_url(graph), body.encode("utf-8"),
-                        {"Content-Type": "application/n-triples"}, idempotent=first)
+            return self._send("PUT" if first else "POST", self._graph_url(graph), body.encode("utf-8"),
+                              {"Content-Type": "application/n-triples"}, idempotent=first)
         return self._update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}}} }}")
 
     def _drop_quietly(self, graphs) -> None:
@@ -234,8 +328,9 @@ class RemoteStore(Store):
     # -- reads
 
     def _read_graph(self, graph: str):
+        self._settle()
         if self.endpoint.graph_store:
-            answer = send(self.endpoint, "GET", self._graph_url(graph), headers={"Accept": ACCEPT_RDF})
+            answer = self._send("GET", self._graph_url(graph), headers={"Accept": ACCEPT_RDF})
             return _parsed(answer, lambda: list(ox.parse(
                 answer.body, format=ox.RdfFormat.from_media_type(answer.media) or ox.RdfFormat.N_TRIPLES)))
         return self._query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", list)
@@ -243,6 +338,27 @@ class RemoteStore(Store):
     def _graph_url(self, graph: str) -> str:
         separator = "&" if "?" in self.endpoint.graph_store else "?"
         return f"{self.endpoint.graph_store}{separator}{urllib.parse.urlencode({'graph': graph})}"
+
+    def _reader(self) -> str:
+        return self.endpoint.graph_store or self.endpoint.query
+
+    # -- HTTP, and which server answers
+
+    def _send(self, method: str, url: str, data: bytes | None = None, headers: dict | None = None, *,
+              idempotent: bool = True, endpoint: Endpoint | None = None) -> Answer:
+        answer = send(endpoint or self.endpoint, method, url, data, headers, idempotent=idempotent)
+        if not self._heard:
+            self._heard = True
+            server = recognize(answer.headers)
+            if server and not self.endpoint.server:
+                self.endpoint = self.endpoint.on(server)
+        return answer
+
+    def _settle(self) -> None:
+        """Before the first update or graph store request: the URLs of the server that answers (which its
+        first answer says, and a query asks if there was none)."""
+        if not self._heard and self.endpoint.awaits_server():
+            self._ask("ASK {}")
 
     # -- SPARQL 1.1 Protocol
 
@@ -254,13 +370,16 @@ class RemoteStore(Store):
         endpoint = self.endpoint
         if timeout is not None and timeout < endpoint.timeout:
             endpoint = dataclasses.replace(endpoint, timeout=timeout)
-        answer = send(endpoint, "POST", self.endpoint.query, urllib.parse.urlencode(form).encode("ascii"),
-                      {"Content-Type": FORM, "Accept": ACCEPT_RDF if graph_result else ACCEPT_RESULTS})
+        answer = self._send("POST", self.endpoint.query, urllib.parse.urlencode(form).encode("ascii"),
+                            {"Content-Type": FORM, "Accept": ACCEPT_RDF if graph_result else ACCEPT_RESULTS},
+                            endpoint=endpoint)
         if graph_result:
             rdf_format = ox.RdfFormat.from_media_type(answer.media) or ox.RdfFormat.N_TRIPLES
             return _parsed(answer, lambda: read(ox.parse(answer.body, format=rdf_format)))
         results_format = ox.QueryResultsFormat.from_media_type(answer.media) or ox.QueryResultsFormat.JSON
-        return _parsed(answer, lambda: read(ox.parse_query_results(answer.body, format=results_format)))
+        result = _parsed(answer, lambda: read(ox.parse_query_results(answer.body, format=results_format)))
+        _check_complete(answer, result)
+        return result
 
     def _ask(self, text: str) -> bool:
         answer = self._query(text, _table)
@@ -300,8 +419,30 @@ class RemoteStore(Store):
                              "a SPARQL 1.1 endpoint?")
 
     def _update(self, text: str, *, idempotent: bool = True) -> Answer:
-        return send(self.endpoint, "POST", self.endpoint.update, text.encode("utf-8"),
-                    {"Content-Type": "application/sparql-update"}, idempotent=idempotent)
+        self._settle()
+        return self._send("POST", self.endpoint.update, text.encode("utf-8"),
+                          {"Content-Type": "application/sparql-update"}, idempotent=idempotent)
+
+
+def _triples_value(triples):
+    """Turtle bytes of a CONSTRUCT's triples, their literals as the embedded store holds them."""
+    return as_value(iter(as_stored(list(triples))))
+
+
+def _typed(term) -> bool:
+    """Whether a term is an XSD literal other than a string (a literal a store may hold as a value)."""
+    return isinstance(term, ox.Literal) and term.datatype.value.startswith(XSD_NS) and term.datatype.value != XSD_STRING
+
+
+def _key(subject, predicate, obj) -> tuple:
+    """A triple as text, a blank-node subject as _:any (its label differs from read to read)."""
+    return str(ANY if isinstance(subject, ox.BlankNode) else subject), str(predicate), str(obj)
+
+
+def _held_as(found: set[tuple], wrong: tuple) -> str:
+    """What the server holds instead, on the same subject and predicate (or nothing)."""
+    held = sorted(key[2] for key in found if key[:2] == wrong[:2])
+    return " or ".join(held[:2]) if held else "nothing"
 
 
 def _count_range(lines: list[str]) -> tuple[int, int]:
@@ -311,17 +452,32 @@ def _count_range(lines: list[str]) -> tuple[int, int]:
     return len(distinct) - sum(map(may_merge, distinct)), len(distinct)
 
 
-def _recording(files: dict) -> list[str]:
-    """The updates that record each graph's input file (None: forget it), in the same request as the moves."""
-    if not files:
-        return []
-    forget = " ".join(f"<{g}>" for g in files)
-    updates = [f"DELETE {{ GRAPH <{FILES}> {{ ?g <{LOADED_FROM}> ?path }} }} WHERE {{ VALUES ?g {{ {forget} }} "
-               f"GRAPH <{FILES}> {{ ?g <{LOADED_FROM}> ?path }} }}"]
-    recorded = " ".join(f"<{g}> <{LOADED_FROM}> {nt_term(path)} ." for g, path in files.items() if path is not None)
-    if recorded:
-        updates.append(f"INSERT DATA {{ GRAPH <{FILES}> {{ {recorded} }} }}")
+def _recording(files: dict, written: set[str], emptied: set[str]) -> list[str]:
+    """The updates, sent in the same request as the moves, that record each graph's input file (None: forget
+    it) and which graphs the study holds (those written, not those emptied)."""
+    updates = []
+    for start in range(0, len(files), VALUES_SIZE):
+        forget = " ".join(f"<{g}>" for g in list(files)[start: start + VALUES_SIZE])
+        updates.append(f"DELETE {{ GRAPH <{FILES}> {{ ?g <{LOADED_FROM}> ?path }} }} WHERE {{ VALUES ?g {{ {forget} "
+                       f"}} GRAPH <{FILES}> {{ ?g <{LOADED_FROM}> ?path }} }}")
+    for start in range(0, len(emptied), VALUES_SIZE):
+        gone = " ".join(f"<{g}>" for g in sorted(emptied)[start: start + VALUES_SIZE])
+        updates.append(f"DELETE {{ GRAPH <{FILES}> {{ ?g a <{STUDY_GRAPH}> }} }} WHERE {{ VALUES ?g {{ {gone} }} "
+                       f"GRAPH <{FILES}> {{ ?g a <{STUDY_GRAPH}> }} }}")
+    records = [f"<{g}> <{LOADED_FROM}> {nt_term(path)} ." for g, path in files.items() if path is not None]
+    records += [f"<{g}> a <{STUDY_GRAPH}> ." for g in sorted(written)]
+    for start in range(0, len(records), VALUES_SIZE):  # Virtuoso takes about 1,500 triples in one INSERT DATA
+        updates.append(f"INSERT DATA {{ GRAPH <{FILES}> {{ {' '.join(records[start: start + VALUES_SIZE])} }} }}")
     return updates
+
+
+def _check_complete(answer: Answer, result) -> None:
+    """A table as long as the limit the server says it set (Virtuoso: X-SPARQL-MaxRows) may have been cut."""
+    limit = answer.headers.get("x-sparql-maxrows", "")
+    rows = result[1] if isinstance(result, tuple) else getattr(result, "rows", ())
+    if limit.isdigit() and len(rows) >= int(limit):
+        raise EndpointError(f"SPARQL endpoint {answer.url} gave {len(rows)} rows, the most it gives for one query "
+                            f"(X-SPARQL-MaxRows: {limit}): its answer may be cut short{CUT_HINT}")
 
 
 def _text(term) -> str:

@@ -7,12 +7,12 @@ Every request of gtkg.store.remote goes through `send`, which
 - follows redirects for GET only: urllib turns a redirected POST into a GET without its body (a query or update
   would then "succeed" without running), so a redirected POST or PUT is an error that names where to go;
 - never sends the credentials to another origin (scheme, host, port) than the URL they were given for:
-  urllib's redirect handler would copy the Authorization header to wherever the server points;
+  urllib's redirect handler would copy the Authorization header to wherever the server points; they go by
+  Basic or Digest authentication (gtkg.store.auth): a Digest challenge is answered by sending the request again;
 - turns every failure into one EndpointError naming the URL, what came back, and what to do; transient ones
   are retried.
 """
 
-import base64
 import http.client
 import socket
 import ssl
@@ -22,12 +22,14 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, partial
 from http import HTTPStatus
 
 from gtkg.errors import EndpointError
+from gtkg.store import auth
 from gtkg.store.endpoint import Endpoint, config_path
+from gtkg.store.servers import limits
 
 TRANSIENT_STATUS = {502, 503, 504}
 MAX_ANSWER_BYTES = 1 << 30  # an answer that never ends must not fill memory before its time is up
@@ -50,6 +52,7 @@ class Answer:
     media: str
     body: bytes
     location: str | None = None  # where a redirect points
+    headers: dict = field(default_factory=dict, repr=False)  # every header, names in lower case
 
     def describe(self) -> str:
         """`HTTP 200 text/html: <html>...` (the start of the body, on one line), for error messages."""
@@ -65,11 +68,14 @@ def _start(body: bytes, length: int) -> str:
 def send(endpoint: Endpoint, method: str, url: str, data: bytes | None = None, headers: dict | None = None, *,
          idempotent: bool = True) -> Answer:
     """One request, retried on transient failures with backoff; a 2xx Answer, else an EndpointError."""
-    attempt = 0
+    attempt, answered = 0, False
     while True:
         outcome = _attempt(endpoint, method, url, data, headers or {})
         if isinstance(outcome, Answer) and 200 <= outcome.status < 300:
             return outcome
+        if not answered and _challenged(outcome, endpoint):
+            answered = True  # once: the same challenge again means the credentials are wrong
+            continue
         kind, what, hint = _failure(outcome, url, endpoint)
         retry = kind == "refused" or (kind == "transient" and idempotent)
         if not retry or attempt >= endpoint.retries:
@@ -89,8 +95,10 @@ def _attempt(endpoint: Endpoint, method: str, url: str, data, headers: dict) -> 
     except ValueError as exc:  # not an http(s) URL
         return exc
     if endpoint.user:
-        secret = f"{endpoint.user}:{endpoint.password or ''}".encode()
-        request.add_header("Authorization", "Basic " + base64.b64encode(secret).decode("ascii"))
+        value = auth.authorization(endpoint.user, endpoint.password or "", method, url,
+                                   basic=limits(endpoint.server).basic_up_front)
+        if value:
+            request.add_header("Authorization", value)
     outcome: list = []
     worker = threading.Thread(target=_exchange, args=(request, endpoint.timeout, outcome), name="gtkg-http",
                               daemon=True)
@@ -104,6 +112,12 @@ def _attempt(endpoint: Endpoint, method: str, url: str, data, headers: dict) -> 
     return TimeoutError() if over else outcome[0]
 
 
+def _challenged(outcome: Answer | Exception, endpoint: Endpoint) -> bool:
+    """Whether the answer is a Digest challenge gtkg can answer with the endpoint's credentials (now learned)."""
+    return (isinstance(outcome, Answer) and outcome.status == 401 and bool(endpoint.user)
+            and auth.learn(endpoint.user, outcome.url, outcome.headers.get("www-authenticate")))
+
+
 def _exchange(request: "_Request", timeout: float, outcome: list) -> None:
     """Send the request and read the whole answer (any status) into outcome; or the exception."""
     try:
@@ -113,7 +127,8 @@ def _exchange(request: "_Request", timeout: float, outcome: list) -> None:
             response = exc
         with response:
             outcome.append(Answer(response.geturl(), response.status, response.headers.get_content_type(),
-                                  _read(response), response.headers.get("Location")))
+                                  _read(response), response.headers.get("Location"),
+                                  {name.lower(): value for name, value in response.headers.items()}))
     except Exception as exc:  # noqa: BLE001 - handed to the caller's thread
         outcome.append(exc)
 
@@ -162,7 +177,7 @@ def _status(answer: Answer, url: str) -> tuple[str, str, str]:
         return ("status", f"{what}, a redirect to {location}",
                 "gtkg follows redirects only to read, never to send a query or update: give that URL instead "
                 "(--endpoint, --update-endpoint, --graph-store)")
-    detail = _start(answer.body, 300)
+    detail = _start(answer.body.split(b"\nSPARQL query:", 1)[0], 300)  # not the query Virtuoso's errors repeat
     what += f": {detail}" if detail else ""
     if code in (401, 403):
         hint = f"check the credentials (GTKG_ENDPOINT_USER and GTKG_ENDPOINT_PASSWORD, or {config_path()})"
@@ -200,18 +215,9 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
         new = super().redirect_request(req, fp, code, msg, headers, newurl)
         if new is not None:
             new.sockets = req.sockets
-            if _origin(new.full_url) != _origin(req.full_url):
+            if auth.origin(new.full_url) != auth.origin(req.full_url):
                 new.remove_header("Authorization")
         return new
-
-
-def _origin(url: str) -> tuple:
-    parts = urllib.parse.urlsplit(url)
-    try:
-        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
-    except ValueError:
-        port = None
-    return parts.scheme, parts.hostname, port
 
 
 class _Sockets:
