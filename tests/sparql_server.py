@@ -302,13 +302,16 @@ def stub_server(answer):
         server.server_close()
 
 
-def forward(base: str, method: str, path: str, headers, body: bytes):
-    """Pass one request on to the server at `base`; returns what stub_server's answer() returns."""
-    keep = {k: v for k, v in headers.items() if k.lower() in ("content-type", "accept", "authorization")}
+def forward(base: str, method: str, path: str, headers, body: bytes, *, keep: tuple = ()):
+    """Pass one request on to the server at `base`; returns what stub_server's answer() returns (with the headers
+    named in `keep`, in lower case, of the server's answer)."""
+    sent = {k: v for k, v in headers.items() if k.lower() in ("content-type", "accept", "authorization")}
     request = urllib.request.Request(base + path, data=body if method != "GET" else None, method=method,
-                                     headers=keep)
+                                     headers=sent)
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, response.headers.get("Content-Type", "text/plain"), response.read()
+            status, headers, payload = response.status, response.headers, response.read()
     except urllib.error.HTTPError as exc:
-        return exc.code, exc.headers.get("Content-Type", "text/plain"), exc.read()
+        status, headers, payload = exc.code, exc.headers, exc.read()
+    kept = {name: headers[name] for name in keep if headers.get(name)}
+    return status, headers.get("Content-Type", "text/plain"), payload, kept
