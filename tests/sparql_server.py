@@ -27,6 +27,10 @@ class ServerUnavailable(Exception):
     """The SPARQL server could not be started here."""
 
 
+class NotInstalled(ServerUnavailable):
+    """A server of a system package that is not installed (where .ci/run could not install it)."""
+
+
 def free_port() -> int:
     """A port nothing listens on (free when asked; the OS rarely hands it out again at once)."""
     with socket.socket() as sock:
@@ -196,7 +200,7 @@ def start_virtuoso(folder: Path) -> VirtuosoServer:
     """Virtuoso with a new database in `folder` (made anew on each try), ready to answer and to take updates."""
     binary = shutil.which("virtuoso-t")
     if not binary or not VIRTUOSO_INI.exists():
-        raise ServerUnavailable("Virtuoso is not installed (apt-get install virtuoso-opensource)")
+        raise NotInstalled("Virtuoso is not installed (apt-get install virtuoso-opensource)")
     for attempt in range(3):  # another process may grab a free port first
         where = folder / f"try-{attempt}"
         where.mkdir(parents=True)
