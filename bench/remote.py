@@ -1,56 +1,48 @@
-"""Remote endpoint figures next to the embedded store, on a synthetic study (bench/generate.py).
+"""Remote endpoint figures next to the embedded store, on a synthetic study (bench/generate.py), side by side in
+one run: Oxigraph (`oxigraph serve` in memory, also with --union-default-graph) and Virtuoso (Debian's
+virtuoso-opensource, as packaged but for its database folder and ports), both on 127.0.0.1.
 
-    python bench/remote.py --scale 1     # 100 sources; starts `oxigraph serve` in memory on 127.0.0.1
+    python bench/remote.py --scale 1     # 100 sources
 
-Prints medians of --runs runs: pushing the study (build_graphs is timed once, separately: it is the same
-for both), a whole `gtkg load` process, and `gtkg query sources` in-process and as a process, the latter
-also against a second server started with --union-default-graph (union_default_graph = true).
+Prints medians of --runs runs: pushing the study (build_graphs is timed once, separately: it is the same for
+every backend), by the Graph Store Protocol and by SPARQL Update alone, a whole `gtkg load` process, `gtkg query
+sources` in process and as a process, every stored query once (in process), and `gtkg export`. A server that
+cannot be started is left out, saying why.
 """
 
 import argparse
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+sys.path[:0] = [str(HERE), str(HERE.parent / "tests")]
 
 from generate import generate  # noqa: E402
 from run import run_inprocess  # noqa: E402
+from sparql_server import ServerUnavailable, start_oxigraph, start_virtuoso  # noqa: E402
 
+from gtkg.exporting import export  # noqa: E402
 from gtkg.loading import build_graphs, collect_files  # noqa: E402
-from gtkg.queries import run_query  # noqa: E402
+from gtkg.queries import catalogue, run_query  # noqa: E402
 from gtkg.store import using  # noqa: E402
 from gtkg.store.endpoint import Endpoint  # noqa: E402
 
 GTKG = [sys.executable, "-m", "gtkg"]
 
 
-def start_server(*options: str) -> tuple[subprocess.Popen, str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    binary = str(Path(sys.executable).parent / "oxigraph")
-    process = subprocess.Popen([binary, "serve", "--bind", f"127.0.0.1:{port}", *options],
-                               stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/query"
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=1).close()
-            return process, url
-        except OSError:
-            time.sleep(0.05)
-    raise SystemExit("oxigraph serve did not start")
-
-
 def push(graphs: dict, store) -> None:
     with using(store) as target:
         target.replace_graphs(graphs)
+
+
+def every_query(store) -> None:
+    with using(store) as opened:
+        for name in catalogue():
+            run_query(name, store=opened)
 
 
 def main() -> None:
@@ -63,51 +55,69 @@ def main() -> None:
     start = time.perf_counter()
     graphs, summary = build_graphs(collect_files([work / "study"]))
     print(f"study: {summary.sources} sources, {summary.files} files, {summary.triples} triples; "
-          f"build_graphs {time.perf_counter() - start:.2f} s (same for both backends)")
-    process, url = start_server()
-    union_process, union_url = start_server("--union-default-graph")
-    (work / "config" / "gtkg").mkdir(parents=True)
-    (work / "config" / "gtkg" / "endpoints.toml").write_text(f'["{union_url}"]\nunion_default_graph = true\n')
-    os.environ["XDG_CONFIG_HOME"] = str(work / "config")
+          f"build_graphs {time.perf_counter() - start:.2f} s (the same for every backend)")
+    servers = start_servers(work)
     try:
-        push(graphs, union_url)
-        report(args, work, graphs, url, union_url)
+        union = servers.get("Oxigraph union")
+        if union:
+            (work / "config" / "gtkg").mkdir(parents=True)
+            (work / "config" / "gtkg" / "endpoints.toml").write_text(
+                f'["{union.query_url}"]\nunion_default_graph = true\n')
+            os.environ["XDG_CONFIG_HOME"] = str(work / "config")
+            push(graphs, union.query_url)
+        report(args, work, graphs, servers)
     finally:
-        for server in (process, union_process):
-            server.terminate()
-            server.wait()
+        for server in servers.values():
+            server.stop()
 
 
-def report(args, work: Path, graphs: dict, url: str, union_url: str) -> None:
+def start_servers(work: Path) -> dict:
+    servers = {}
+    for name, start in (("Oxigraph", start_oxigraph), ("Oxigraph union", lambda: start_oxigraph(
+            "--union-default-graph")), ("Virtuoso", lambda: start_virtuoso(work / "virtuoso"))):
+        began = time.perf_counter()
+        try:
+            servers[name] = start()
+        except ServerUnavailable as exc:
+            print(f"{name}: left out ({exc})")
+            continue
+        print(f"{name}: started in {time.perf_counter() - began:.1f} s")
+    return servers
+
+
+def report(args, work: Path, graphs: dict, servers: dict) -> None:
     store = str(work / "store")
-    no_gsp = Endpoint(query=url, update=url.replace("/query", "/update"), graph_store=None)
-    rows = [
-        ("push (replace_graphs), embedded", run_inprocess(lambda: push(graphs, store), args.runs)),
-        ("push (replace_graphs), remote GSP + MOVE", run_inprocess(lambda: push(graphs, url), args.runs)),
-        ("push (replace_graphs), remote Update only", run_inprocess(lambda: push(graphs, no_gsp),
-                                                                     args.runs)),
-        ("gtkg load process, embedded", run_inprocess(
-            lambda: subprocess.run([*GTKG, "load", "--store", store, work / "study"], check=True,
-                                   capture_output=True), args.runs)),
-        ("gtkg load process, remote", run_inprocess(
-            lambda: subprocess.run([*GTKG, "load", "--endpoint", url, work / "study"], check=True,
-                                   capture_output=True), args.runs)),
-        ("run_query('sources'), embedded", run_inprocess(lambda: run_query("sources", store=store), 20)),
-        ("run_query('sources'), remote", run_inprocess(lambda: run_query("sources", store=url), 20)),
-        ("run_query('sources'), remote union", run_inprocess(lambda: run_query("sources", store=union_url),
-                                                              20)),
-        ("gtkg query sources process, embedded", run_inprocess(
-            lambda: subprocess.run([*GTKG, "query", "sources", "--store", store], check=True, capture_output=True),
-            args.runs)),
-        ("gtkg query sources process, remote", run_inprocess(
-            lambda: subprocess.run([*GTKG, "query", "sources", "--endpoint", url], check=True, capture_output=True),
-            args.runs)),
-        ("gtkg query sources process, remote union", run_inprocess(
-            lambda: subprocess.run([*GTKG, "query", "sources", "--endpoint", union_url], check=True,
-                                   capture_output=True), args.runs)),
-    ]
-    for label, seconds in rows:
-        print(f"{label:<45} {seconds * 1000:9.1f} ms")
+    stores = {"embedded": store, **{name: server.query_url for name, server in servers.items()
+                                    if name != "Oxigraph union"}}
+    rows = [(f"push (replace_graphs), {name}", lambda where=where: push(graphs, where), args.runs)
+            for name, where in stores.items()]
+    rows += [(f"push by SPARQL Update only, {name}", lambda server=server: push(graphs, update_only(server)),
+              args.runs) for name, server in servers.items() if name != "Oxigraph union"]
+    rows += [(f"gtkg load process, {name}", lambda where=where: subprocess.run(
+        [*GTKG, "load", "--endpoint" if where.startswith("http") else "--store", where, work / "study"], check=True,
+        capture_output=True), args.runs) for name, where in stores.items()]
+    queried = {**stores, **({"Oxigraph union": servers["Oxigraph union"].query_url} if "Oxigraph union" in servers
+                            else {})}
+    rows += [(f"run_query('sources'), {name}", lambda where=where: run_query("sources", store=where), 20)
+             for name, where in queried.items()]
+    rows += [(f"every stored query once, {name}", lambda where=where: every_query(where), args.runs)
+             for name, where in queried.items()]
+    rows += [(f"gtkg query sources process, {name}", lambda where=where: subprocess.run(
+        [*GTKG, "query", "sources", "--endpoint" if where.startswith("http") else "--store", where], check=True,
+        capture_output=True), args.runs) for name, where in queried.items()]
+    rows += [(f"export (Turtle), {name}", lambda where=where: export(store=where), args.runs)
+             for name, where in stores.items()]
+    for label, func, runs in rows:
+        try:
+            seconds = run_inprocess(func, runs)
+        except Exception as exc:  # noqa: BLE001 - a figure the server could not give is reported, not fatal
+            print(f"{label:<50} failed: {str(exc)[:150]}")
+            continue
+        print(f"{label:<50} {seconds * 1000:9.1f} ms")
+
+
+def update_only(server) -> Endpoint:
+    return Endpoint.resolve(server.query_url, update=server.update_url, graph_store="")
 
 
 if __name__ == "__main__":

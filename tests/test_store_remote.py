@@ -21,8 +21,17 @@ COUNT_BY_GRAPH = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GRO
 
 
 @pytest.fixture
-def both(sparql_server, tmp_path):
-    """The example study loaded into an embedded store and into the SPARQL server."""
+def both(server, tmp_path):
+    """The example study loaded into an embedded store and into one of the SPARQL servers."""
+    embedded, remote = {"store": str(tmp_path / "store")}, {"store": server.query_url}
+    for where in (embedded, remote):
+        load([EXAMPLES], **where)
+    return embedded, remote
+
+
+@pytest.fixture
+def both_on_oxigraph(sparql_server, tmp_path):
+    """The example study loaded into an embedded store and into the Oxigraph server."""
     sparql_server.clear()
     embedded, remote = {"store": str(tmp_path / "store")}, {"store": sparql_server.query_url}
     for where in (embedded, remote):
@@ -43,74 +52,6 @@ def where_args(where: dict) -> list:
 def quick(url: str, **settings) -> Endpoint:
     """An endpoint that gives up fast (for the failure tests)."""
     return Endpoint(query=url, update=url, graph_store=None, **{"timeout": 2, "backoff": 0.01, **settings})
-
-
-# -- same results on both backends
-
-
-@pytest.mark.parametrize("fmt", EXPORT_FORMATS)
-def test_export_gives_identical_bytes(both, fmt):
-    embedded, remote = both
-    assert export(format=fmt, **remote) == export(format=fmt, **embedded)
-
-
-def test_every_stored_query_gives_identical_tables(both):
-    embedded, remote = both
-    runs = 0
-    for name, query in catalogue().items():
-        for params in _parameter_sets(query, embedded):
-            expected = run_query(name, params, **embedded)
-            actual = run_query(name, params, **remote)
-            assert (actual.columns, actual.rows) == (expected.columns, expected.rows), (name, params)
-            runs += 1
-    assert runs > len(catalogue())  # parameters were bound too, not only the defaults
-
-
-def _parameter_sets(query, where) -> list[dict]:
-    """The required parameters, then each parameter with each value worth trying."""
-    rows = sparql("SELECT ?id WHERE { ?s <http://purl.org/dc/terms/identifier> ?id } ORDER BY ?id", **where).rows
-    codes = sparql("SELECT ?v WHERE { ?c <https://w3id.org/gtkg/ontology#variable> ?v } ORDER BY ?v", **where).rows
-    samples = {"source": [rows[0][0], "s999"], "code": [codes[0][0]], "polarity": ["+", "--"], "integer": ["2"],
-               "string": ["x"], "iri": ["https://w3id.org/gtkg/ontology"]}
-    required = {p.name: (p.values or samples[p.type])[0] for p in query.params if p.required}
-    sets = [required]
-    for param in query.params:
-        sets += [{**required, param.name: value} for value in (param.values or samples[param.type])]
-    return sets
-
-
-@pytest.mark.parametrize("query", [
-    COUNT_BY_GRAPH,
-    "PREFIX gt: <https://w3id.org/gtkg/ontology#>\nASK { ?s a gt:Source }",
-    "ASK { ?s a <urn:nothing> }",
-    "# a comment that loads nothing\nCONSTRUCT { ?s a ?t } WHERE { ?s a ?t }",
-    "SELECT ?s ?line WHERE { ?s <https://w3id.org/gtkg/ontology#line> ?line } ORDER BY ?s ?line",
-])
-def test_sparql_gives_identical_results(both, query):
-    embedded, remote = both
-    assert sparql(query, **remote) == sparql(query, **embedded)
-
-
-@pytest.mark.parametrize("command", [
-    ["diagnostics"], ["diagnostics", "--severity", "warning", "-f", "json"], ["query", "sources", "-f", "csv"],
-    ["sparql", "-f", "tsv", COUNT_BY_GRAPH], ["export", "-f", "trig"],
-])
-def test_commands_print_identical_output(both, command):
-    embedded, remote = both
-    expected, actual = invoke(*command, *where_args(embedded)), invoke(*command, *where_args(remote))
-    assert expected.exit_code == actual.exit_code == 0, actual.output
-    assert actual.stdout == expected.stdout and actual.stdout
-
-
-def test_shared_corpus_gives_identical_results(corpus, sparql_server, tmp_path):
-    sparql_server.clear()
-    embedded, remote = {"store": str(tmp_path / "store")}, {"store": sparql_server.query_url}
-    for where in (embedded, remote):
-        load([corpus], **where)
-    assert export(format="nquads", **remote) == export(format="nquads", **embedded)
-    for name, query in catalogue().items():
-        for params in _parameter_sets(query, embedded)[:1]:
-            assert run_query(name, params, **remote).rows == run_query(name, params, **embedded).rows, name
 
 
 # -- behaviour every backend shares
@@ -140,10 +81,11 @@ def _configure(tmp_path, monkeypatch, url: str, settings: str) -> None:
     (tmp_path / "config" / "gtkg" / "endpoints.toml").write_text(f'["{url}"]\n{settings}\n')
 
 
-def test_union_default_graph_of_the_server_gives_identical_tables(both, tmp_path, monkeypatch):
+def test_union_default_graph_of_the_server_gives_identical_tables(both_on_oxigraph, tmp_path, monkeypatch):
     from sparql_server import ServerUnavailable, start_oxigraph
+    from test_same_results import parameter_sets
 
-    embedded, _ = both
+    embedded, _ = both_on_oxigraph
     try:
         server = start_oxigraph("--union-default-graph")
     except ServerUnavailable as exc:
@@ -153,14 +95,14 @@ def test_union_default_graph_of_the_server_gives_identical_tables(both, tmp_path
         remote = {"store": server.query_url}
         load([EXAMPLES], **remote)
         for name, query in catalogue().items():
-            params = _parameter_sets(query, embedded)[0]
+            params = parameter_sets(query, embedded)[0]
             assert run_query(name, params, **remote).rows == run_query(name, params, **embedded).rows, name
     finally:
         server.stop()
 
 
-def test_union_default_graph_setting_is_checked(both, tmp_path, monkeypatch):
-    _, remote = both
+def test_union_default_graph_setting_is_checked(both_on_oxigraph, tmp_path, monkeypatch):
+    _, remote = both_on_oxigraph
     _configure(tmp_path, monkeypatch, remote["store"], "union_default_graph = true")
     with pytest.raises(EndpointError, match="does not expose the union of its graphs as default graph"):
         sparql("ASK {}", **remote)
@@ -169,23 +111,23 @@ def test_union_default_graph_setting_is_checked(both, tmp_path, monkeypatch):
 # -- loads on the server
 
 
-def test_load_leaves_no_temporary_graph(both, sparql_server):
-    assert sparql_server.named_graphs()
-    assert not [g for g in sparql_server.named_graphs() if g.startswith(TEMPORARY)]
+def test_load_leaves_no_temporary_graph(both, server):
+    assert server.named_graphs() - server.own_graphs
+    assert not [g for g in server.named_graphs() if g.startswith(TEMPORARY)]
 
 
-def test_upload_by_sparql_update_when_there_is_no_graph_store(both, sparql_server):
+def test_upload_by_sparql_update_when_there_is_no_graph_store(both, server):
     embedded, _ = both
-    sparql_server.clear()
-    endpoint = Endpoint(query=sparql_server.query_url, update=sparql_server.update_url, graph_store=None)
+    server.clear()
+    endpoint = Endpoint(query=server.query_url, update=server.update_url, graph_store=None)
     load([EXAMPLES], store=endpoint)
     assert export(format="nquads", store=endpoint) == export(format="nquads", **embedded)
 
 
-def test_big_graphs_go_in_batches(both, sparql_server, monkeypatch):
+def test_big_graphs_go_in_batches(both, server, monkeypatch):
     embedded, remote = both
     graphs, summary = build_graphs(collect_files([EXAMPLES]))
-    sparql_server.clear()
+    server.clear()
     sizes = []
     upload = RemoteStore._upload_batch
     monkeypatch.setattr(RemoteStore, "_upload_batch",
@@ -195,18 +137,17 @@ def test_big_graphs_go_in_batches(both, sparql_server, monkeypatch):
     assert export(format="nquads", **remote) == export(format="nquads", **embedded)
 
 
-def test_explicit_endpoint_urls_on_the_command_line(both, sparql_server):
+def test_explicit_endpoint_urls_on_the_command_line(both, server):
     embedded, remote = both
-    sparql_server.clear()
-    urls = ["--endpoint", sparql_server.query_url, "--update-endpoint", sparql_server.update_url,
-            "--graph-store", sparql_server.store_url]
+    server.clear()
+    urls = ["--endpoint", server.query_url, "--update-endpoint", server.update_url, "--graph-store", server.store_url]
     assert invoke("load", *urls, EXAMPLES).exit_code == 0
     assert invoke("export", *urls, "-f", "nquads").stdout_bytes == export(format="nquads", **embedded)
 
 
-def test_failed_load_leaves_the_previous_data_and_no_temporary_graph(both, sparql_server):
+def test_failed_load_leaves_the_previous_data_and_no_temporary_graph(both_on_oxigraph, sparql_server):
     """A proxy passes everything to the real server but fails the final MOVE, as a server failing mid-way."""
-    _, remote = both
+    _, remote = both_on_oxigraph
     before = export(format="nquads", **remote)
     seen_mid_load = []
 

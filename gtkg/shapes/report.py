@@ -56,7 +56,7 @@ class Finding:
 
     def sort_key(self) -> tuple:
         return (ORDER[self.severity], self.file is None, self.file or "", self.line or 0, self.focus_label,
-                self.problem, self.message)
+                self.problem, self.message, self.path or "", self.value or "")  # the same order from every backend
 
 
 @dataclass

@@ -82,7 +82,7 @@ class RemoteStore(Store):
         self.batch_size = batch_size
         self._all_graphs: list[str] | None = None  # every named graph on the server, temporary ones too
         self._study: set[str] | None = None  # the study's graphs
-        self._older_record = False  # whether an older gtkg loaded here, not listing the study's graphs
+        self._listed = False  # whether the record lists the study's graphs
         self._heard = False  # whether the server answered (and so said which server it is, if it does)
         self._union_checked = False
 
@@ -93,7 +93,7 @@ class RemoteStore(Store):
             rows = self._select(f"SELECT ?g WHERE {{ GRAPH <{FILES}> {{ ?g a <{STUDY_GRAPH}> }} }}", g=_iri)
             self._study = {g for (g,) in rows} if rows else {
                 g for g in self._listing() if not g.startswith(TEMPORARY) and g not in (FILES, *SERVER_GRAPHS)}
-            self._older_record = not rows and self._ask(f"ASK {{ GRAPH <{FILES}> {{ ?g <{LOADED_FROM}> ?path }} }}")
+            self._listed = bool(rows)
         return self._study
 
     def rebuilds(self, graphs: set[str]) -> bool:
@@ -123,7 +123,8 @@ class RemoteStore(Store):
         step = "prepare"
         try:
             study = self.graphs()
-            kept = study if self._older_record else set()  # the graphs an older gtkg loaded join the list
+            older = not self._listed and self._ask(f"ASK {{ GRAPH <{FILES}> {{ ?g <{LOADED_FROM}> ?path }} }}")
+            kept = study if older else set()  # the graphs an older gtkg loaded here join the list
             moves += _recording(files or {}, kept | {g for g in graphs if counts[g][1]},
                                 {g for g in graphs if not counts[g][1]})
             self._drop_leftovers(started)
