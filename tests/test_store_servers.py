@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from helpers import EXAMPLES
-from sparql_server import forward, stub_server
+from sparql_server import ONE_COUNT, forward, is_listing, stub_server
 
 from gtkg.cli import cli
 from gtkg.errors import EndpointError, InputError
@@ -25,6 +25,7 @@ from gtkg.store.remote import FILES, LOADED_FROM, RemoteStore
 NOTE = EXAMPLES / "notes" / "s_1.md"
 JSON = "application/sparql-results+json"
 ASK_TRUE = b'{"head": {}, "boolean": true}'
+ONE_GRAPH = b'{"head": {"vars": ["g"]}, "results": {"bindings": [{"g": {"type": "uri", "value": "urn:g"}}]}}'
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
@@ -300,16 +301,37 @@ def test_uploads_by_update_go_in_batches_virtuoso_takes(virtuoso, write, tmp_pat
 # -- answers cut short
 
 
-def test_answers_cut_at_the_servers_row_limit_are_errors(virtuoso, write):
-    """Virtuoso gives at most ResultSetMaxRows (10,000 here) rows or triples for one request, and says so only
-    in a header of SELECT results: never a partial export or table with exit 0."""
+def test_answers_beyond_the_servers_row_limit(virtuoso, write, tmp_path):
+    """Virtuoso gives at most ResultSetMaxRows (10,000 as packaged) rows or triples for one request. It cuts the
+    graph store's answer without a sign: gtkg sees it by the count and reads the graph again in pages. It says
+    in a header that it cut a table: an error, never a partial table with exit 0."""
     path = write("big.nt", "".join(f"<urn:s{n}> <urn:p> \"{n}\" .\n" for n in range(10_500)))
-    load([path], store=virtuoso.query_url)
-    for command in (["export", "-f", "nquads"], ["sparql", "SELECT ?s WHERE { ?s <urn:p> ?o }"]):
-        result = invoke(*command, "--endpoint", virtuoso.query_url)
-        assert result.exit_code == 2 and not result.stdout, command
-        assert "cut" in result.stderr and "ResultSetMaxRows" in result.stderr
-        assert len(result.stderr.splitlines()) == 1
+    embedded = str(tmp_path / "store")
+    for store in (embedded, virtuoso.query_url):
+        load([path], store=store)
+    assert invoke("export", "-f", "nquads", "--endpoint", virtuoso.query_url).stdout_bytes == \
+        export(format="nquads", store=embedded)
+    result = invoke("sparql", "SELECT ?s WHERE { ?s <urn:p> ?o }", "--endpoint", virtuoso.query_url)
+    assert result.exit_code == 2 and not result.stdout
+    assert "cut short" in result.stderr and "ResultSetMaxRows" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_a_graph_that_cannot_be_read_whole_is_an_error():
+    """A server that gives two of the five triples it counts, whatever is asked: an error, not two triples."""
+    two = b"<urn:a> <urn:p> <urn:o> .\n<urn:b> <urn:p> <urn:o> .\n"
+
+    def answer(method, path, headers, body):
+        if method == "GET" or b"CONSTRUCT" in body:
+            return 200, "application/n-triples", two
+        if b"COUNT" in body:
+            return 200, JSON, ONE_COUNT.replace(b'"1"', b'"5"')
+        return (200, JSON, ONE_GRAPH) if is_listing(body) or b"StudyGraph" in body else (200, JSON, ASK_TRUE)
+
+    with stub_server(answer) as (url, _):
+        result = invoke("export", "--endpoint", url + "/query")
+    assert result.exit_code == 2 and not result.stdout
+    assert "gave 2 triples of the graph <urn:g>, yet" in result.stderr and "counts 5 in it" in result.stderr
 
 
 # -- one update, one transaction?
@@ -324,8 +346,8 @@ def test_a_failed_final_update_on_virtuoso_says_part_may_be_applied(virtuoso):
                         "BIND(bif:signal('22023', 'failed on purpose') AS ?x) }")
     assert "urn:u" in virtuoso.named_graphs()  # the MOVE stayed
 
-    def answer(method, path, headers, body):
-        if b"MOVE" in body:
+    def answer(method, path, headers, body):  # the update that ends a load: the record, the temporary graphs
+        if b"INSERT DATA { GRAPH <urn:gtkg:files>" in body:
             return 500, "text/plain", b"Virtuoso 40001 Error SR172: Transaction deadlocked"
         return forward(virtuoso.base, method, path, headers, body)
 
