@@ -5,7 +5,7 @@
     OUT/paper/sources, forces, overview .tex, .md, .csv: the paper's tables; preamble.tex, what they need
     OUT/diagrams/<decision>.puml, .mmd, .dot, and all-decisions, next-decisions; .svg when Graphviz or
                                         PlantUML is installed
-    OUT/design.md                       the design document
+    OUT/design.md, quotes.md            the design document, and the quotes its source ids link to
     OUT/figures/saturation.svg, .pdf    the saturation figure, when matplotlib is installed (gtkg[plots])
     OUT/study.ttl                       the graph, all files merged (deterministic Turtle)
     OUT/validation.txt, .ttl            the validation report: text, and the standard SHACL report graph
@@ -28,6 +28,7 @@ TABLE_OUTPUTS = ("csv", "markdown", "latex")  # what every table is written as (
 DUMPS = ("code-evidence", "co-occurrence")  # tables too big for a paper: no LaTeX
 PAPER_OUTPUTS = ("latex", "markdown", "csv")
 DIAGRAM_OUTPUTS = ("plantuml", "mermaid", "dot")
+DOCUMENT_OUTPUTS = ("design", "quotes")  # design.md, quotes.md
 FIGURE_OUTPUTS = ("svg", "pdf")
 QUERY_THREADS = 3
 BUILD_MARKER = "gtkg-build.json"  # marks a folder as a build's output and lists the files the build wrote
@@ -157,8 +158,8 @@ def _write_design(summary: BuildSummary, tables: dict, rules: str, order: list |
             _write(summary, f"paper/{name}.{output.extension}", render(table, output.name))
     _write(summary, "paper/preamble.tex", latex.preamble())
     _write_diagrams(summary, space)
-    document = get("design", "document")
-    _write(summary, f"design.{document.extension}", document.writer().write(space, document))
+    for document in map(get, DOCUMENT_OUTPUTS):
+        _write(summary, f"{document.name}.{document.extension}", document.writer().write(space, document))
     _write_figures(summary, space, order)
 
 

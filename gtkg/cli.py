@@ -443,7 +443,7 @@ def build(paths, output, study, base, fail_on, rules, order, store):
 
     Writes DIR/tables/<query>.csv, .md and .tex for every stored query that needs no parameter;
     DIR/paper/sources, forces and overview (.tex, .md, .csv) and preamble.tex; DIR/diagrams/ (PlantUML,
-    Mermaid, DOT, and SVG when Graphviz or PlantUML is installed); DIR/design.md;
+    Mermaid, DOT, and SVG when Graphviz or PlantUML is installed); DIR/design.md and quotes.md;
     DIR/figures/saturation.svg and .pdf (with matplotlib: pip install 'gtkg[plots]'); DIR/study.ttl and
     DIR/validation.txt (.ttl). Without --store or --endpoint the graph is built in a scratch store in
     memory, so the result depends on PATHS only; give --store DIR to keep it for queries.
@@ -465,7 +465,7 @@ def build(paths, output, study, base, fail_on, rules, order, store):
     click.echo(f"Paper: the sources, forces and overview tables in {summary.output / 'paper'}; "
                f"{_plural(summary.diagrams, 'diagram')} in {summary.output / 'diagrams'}"
                + (f" (SVG by {summary.rendered})" if summary.rendered else "")
-               + f"; the design document {summary.output / 'design.md'}", err=True)
+               + f"; the design document {summary.output / 'design.md'} (quotes.md)", err=True)
     for missing in summary.missing:
         click.echo(f"Not written: {missing}", err=True)
     click.echo(f"Validation: {summary.validation} (see {summary.output / 'validation.txt'})", err=True)

@@ -60,6 +60,8 @@ OUTPUTS = (
     Output("dot", "diagram", "gtkg.outputs.dot", "dot", "text/vnd.graphviz", "a Graphviz digraph"),
     Output("design", "document", "gtkg.outputs.design_document", "md", "text/markdown",
            "the design document: every decision with its evidence, options, impacts and diagram"),
+    Output("quotes", "document", "gtkg.outputs.quotes_document", "md", "text/markdown",
+           "the quotes behind the design document, with file:line"),
     Output("svg", "figure", "gtkg.outputs.figure", "svg", "image/svg+xml", "the saturation figure (matplotlib)"),
     Output("pdf", "figure", "gtkg.outputs.figure", "pdf", "application/pdf", "the saturation figure (matplotlib)"),
 )

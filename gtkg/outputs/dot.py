@@ -2,7 +2,8 @@ r"""DOT: a Graphviz digraph (render it with `dot -Tsvg`).
 
 Decisions are hexagons, forces ellipses, other codes rounded boxes; option links are solid, dependencies
 dashed, next-decision links bold, force impacts dotted. Every name and label is a quoted string with its
-backslashes and quotes escaped, so Graphviz reads no escape sequence or attribute from a label.
+backslashes, quotes and ampersands escaped, so Graphviz reads no escape sequence, entity or attribute from a
+label.
 
 >>> from gtkg.diagrams import Diagram
 >>> from gtkg.design import Code
@@ -40,6 +41,6 @@ def write(diagram, output) -> str:
 
 def quoted(*lines: str) -> str:
     """Lines as one DOT string, \\n between them."""
-    escaped = (line.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("\r", " ")
-               for line in lines)
+    escaped = (line.replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;").replace("\n", " ")
+               .replace("\r", " ") for line in lines)
     return '"' + "\\n".join(escaped) + '"'

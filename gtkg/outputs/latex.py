@@ -191,7 +191,7 @@ def _body(table, layout: Layout, specs: list, ruled: bool) -> list[str]:
 
 def _text(column: str, value, layout: Layout, shades: dict, wraps: bool) -> str:
     plain = cell(value)
-    text = latex_escape(plain)
+    text = latex_escape(plain).strip()  # a dropped emoji may leave a space at the end
     if wraps:  # identifiers may break after an underscore
         text = text.replace(r"\_", _UNDERSCORE_BREAK)
     if _URL.fullmatch(plain):  # a link, which may break after each slash
