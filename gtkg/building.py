@@ -136,13 +136,12 @@ def _write_tables(summary: BuildSummary, store) -> dict:
     # the engine answers outside the GIL: a few queries at a time keep both cores busy
     with ThreadPoolExecutor(max_workers=QUERY_THREADS) as pool:
         for name, table in zip(names, pool.map(lambda name: run_query(name, store=store), names), strict=True):
-            summary.tables[name] = tables[name] = table
+            summary.tables[name], tables[name] = len(table.rows), table
             for output in map(get, TABLE_OUTPUTS):
                 if output.name == "latex" and name in DUMPS:
                     continue
                 text = render(table, output.name, caption=queries[name].summary, label=f"tab:{name}")
                 _write(summary, f"tables/{name}.{output.extension}", text)
-    summary.tables = {name: len(table.rows) for name, table in tables.items()}
     return tables
 
 

@@ -57,6 +57,12 @@ def table_format_option(command):
                         show_default=True, help="Output format.")(command)
 
 
+def scope_option(command):
+    return click.option("--scope", type=click.Choice(["auto", "model", "notes", "all"]), default="auto",
+                        show_default=True, help="Whose statements count: auto = the model files when any are "
+                                                "loaded, else the notes.")(command)
+
+
 def handle_errors(command):
     """Turn library exceptions into 'Error: ...' and exit code 2 (a traceback only with --debug)."""
 
@@ -338,8 +344,7 @@ def query(name, params, fmt, output, timeout, store):
 @click.option("--label", default=None, help="The LaTeX table's label (default: tab:NAME).")
 @click.option("--rules", type=click.Choice(["booktabs", "ruled"]), default="booktabs", show_default=True,
               help="booktabs rules, or every cell ruled as CodeableModels studies set their tables.")
-@click.option("--scope", type=click.Choice(["auto", "model", "notes", "all"]), default="auto", show_default=True,
-              help="Whose statements count: auto = the model files when any are loaded, else the notes.")
+@scope_option
 @output_option
 @store_options
 @handle_errors
@@ -363,8 +368,7 @@ def paper(name, fmt, caption, label, rules, scope, output, store):
               show_default=True, help="Diagram language.")
 @click.option("--forces", is_flag=True, help="Show the forces each option affects, with the polarity.")
 @click.option("--next", "next_decisions", is_flag=True, help="Draw the next-decision links between decisions.")
-@click.option("--scope", type=click.Choice(["auto", "model", "notes", "all"]), default="auto", show_default=True,
-              help="Whose statements count: auto = the model files when any are loaded, else the notes.")
+@scope_option
 @output_option
 @store_options
 @handle_errors

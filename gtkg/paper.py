@@ -16,6 +16,7 @@ from gtkg.errors import InputError
 from gtkg.table import Layout, Table
 
 PAPER_TABLES = ("sources", "forces", "overview")
+RULES = ("booktabs", "ruled")
 CAPTIONS = {
     "sources": "The sources of the study",
     "forces": "The forces and the sources that give evidence of them",
@@ -45,6 +46,8 @@ def paper_table(name: str, *, store, scope: str = "auto", caption: str | None = 
 
 def paper_tables(design, *, rules: str = "booktabs") -> dict[str, Table]:
     """The three tables of a DesignSpace, by name."""
+    if rules not in RULES:
+        raise InputError(f"unknown rules {rules!r}; choose one of {', '.join(RULES)}")
     tables = {"sources": sources_table(design), "forces": forces_table(design), "overview": overview_table(design)}
     for name, table in tables.items():
         table.layout.caption, table.layout.label, table.layout.rules = CAPTIONS[name], f"tab:{name}", rules
@@ -94,7 +97,12 @@ def decision_sources(decision) -> list[str]:
 
 def option_anchor(decision, option) -> str:
     """The id of an option's row in the overview table (an option of two decisions has two rows)."""
-    return re.sub(r"[^A-Za-z0-9_-]", "-", f"{decision.code.variable}--{option.code.variable}")
+    return anchor(decision.code.variable, "", option.code.variable)
+
+
+def anchor(*parts: str) -> str:
+    """An HTML id of parts joined by -, safe in any Markdown renderer."""
+    return re.sub(r"[^A-Za-z0-9_-]", "-", "-".join(parts))
 
 
 def _ids(sources: list) -> str:

@@ -29,6 +29,17 @@ class Layout:
     legend: tuple = ()  # lines set under the table
     rules: str = "booktabs"
 
+    def block_starts(self, rows: int) -> dict[int, int]:
+        """Row index -> size of the block it starts; without blocks every row is its own.
+
+        >>> Layout(blocks=(2, 1)).block_starts(3), Layout().block_starts(2)
+        ({0: 2, 2: 1}, {0: 1, 1: 1})
+        """
+        starts, row = {}, 0
+        for size in self.blocks or [1] * rows:
+            starts[row], row = size, row + size
+        return starts
+
 
 @dataclass
 class Table:

@@ -10,6 +10,8 @@ behind the force.
 
 import re
 
+from gtkg.paper import anchor, decision_sources, option_anchor
+
 OVERVIEW = "paper/overview.md"
 FORCES = "paper/forces.md"
 QUOTES = "quotes.md"
@@ -17,12 +19,10 @@ _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>#|~])")
 
 
 def write(space, output) -> str:
-    from gtkg.paper import decision_sources
-
     out = ["# Design space", "", _INTRO, ""]
-    out += [f"- [{md(d.code.label)}](#{_decision_anchor(d)})" for d in space.decisions] or ["No decisions."]
+    out += [f"- [{md(d.code.label)}](#{anchor('d', d.code.variable)})" for d in space.decisions] or ["No decisions."]
     for decision in space.decisions:
-        out += ["", f'<a id="{_decision_anchor(decision)}"></a>', "", f"## {md(decision.code.label)}", ""]
+        out += ["", f'<a id="{anchor("d", decision.code.variable)}"></a>', "", f"## {md(decision.code.label)}", ""]
         evidence = _sources(space, decision.code, decision.code.sources) or "none"
         out.append(f"Evidence: {evidence}. Sources with the decision or one of its options: "
                    f"{len(decision_sources(decision))}.")
@@ -41,8 +41,6 @@ _INTRO = ("The decisions of the study, each with the sources that give evidence 
 
 
 def _option(space, decision, option, number: int) -> list[str]:
-    from gtkg.paper import option_anchor
-
     kind = f", {option.code.kind}" if option.code.kind else ""
     named = f" ({md(option.code.label)}{kind})" if option.name and option.name != option.code.label else (
         f" ({option.code.kind})" if option.code.kind else "")
@@ -64,7 +62,7 @@ def _next(space, decision) -> list[str]:
         target = space.code(link.end)
         start = "" if link.start == decision.code.variable else f" after {md(space.code(link.start).label)}"
         types = f" ({md(', '.join(link.types))})" if link.types else ""
-        out.append(f"- [{md(target.label)}](#{_anchor('d', target.variable)}){types}{start}")
+        out.append(f"- [{md(target.label)}](#{anchor('d', target.variable)}){types}{start}")
     return out
 
 
@@ -87,7 +85,7 @@ def named_codes(space) -> list[str]:
 
 
 def quote_anchor(code: str, source: str) -> str:
-    return _anchor("q", code, source)
+    return anchor("q", code, source)
 
 
 def _mermaid(space, decision) -> str:
@@ -96,14 +94,6 @@ def _mermaid(space, decision) -> str:
 
     output = get("mermaid", "diagram")
     return output.writer().write(decision_diagram(space, decision), output)
-
-
-def _decision_anchor(decision) -> str:
-    return _anchor("d", decision.code.variable)
-
-
-def _anchor(*parts: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_-]", "-", "-".join(parts))
 
 
 def md(text: str) -> str:

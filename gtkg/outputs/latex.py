@@ -171,7 +171,7 @@ def _body(table, layout: Layout, specs: list, ruled: bool) -> list[str]:
     columns = table.columns
     shades = {c: _shades(table, columns.index(c)) for c in layout.shaded if c in columns}
     merged = [columns.index(c) for c in layout.merged if c in columns]
-    starts = _block_starts(layout.blocks, len(table.rows))
+    starts = layout.block_starts(len(table.rows))
     out = []
     for r, row in enumerate(table.rows):
         if r and layout.blocks and r in starts:
@@ -206,14 +206,6 @@ def _text(column: str, value, layout: Layout, shades: dict, wraps: bool) -> str:
 def _shades(table, index: int):
     most = max([len(row[index]) for row in table.rows if isinstance(row[index], list)] + [1])
     return lambda n: max(1, math.ceil(SHADES * n / most))
-
-
-def _block_starts(blocks: tuple, rows: int) -> dict[int, int]:
-    """Row index -> size of the block it starts; without blocks every row is its own."""
-    starts, row = {}, 0
-    for size in blocks or [1] * rows:
-        starts[row], row = size, row + size
-    return starts
 
 
 def _multirow(span: int, spec: str, text: str) -> str:

@@ -17,7 +17,7 @@ from gtkg.table import Layout, cell
 def write(table, output) -> str:
     layout = table.layout or Layout()
     merged = [table.columns.index(c) for c in layout.merged if c in table.columns]
-    starts = _block_starts(layout.blocks)
+    starts = layout.block_starts(len(table.rows))
     out = [_row(table.columns), "| " + " | ".join("---" for _ in table.columns) + " |"]
     for r, row in enumerate(table.rows):
         texts = [_text(column, value, layout) for column, value in zip(table.columns, row, strict=True)]
@@ -44,11 +44,3 @@ def _text(column: str, value, layout: Layout) -> str:
     if column in layout.emphasis and text:
         return "*" + text.replace("*", "\\*") + "*"
     return text
-
-
-def _block_starts(blocks: tuple) -> set[int]:
-    starts, row = set(), 0
-    for size in blocks:
-        starts.add(row)
-        row += size
-    return starts
