@@ -93,6 +93,16 @@ def test_graphviz_draws_the_hostile_label_as_written():
     assert '%getenv("HOME")' in texts and "<b>&amp;" in texts and "\\N" in texts
 
 
+@pytest.mark.skipif(not shutil.which("plantuml"), reason="PlantUML is not installed")
+def test_plantuml_draws_the_hostile_label_as_written_and_runs_nothing_in_it():
+    from gtkg.rendering import Renderer, render_svg
+
+    plantuml = Renderer("PlantUML", "plantuml", (shutil.which("plantuml"), "-tsvg", "-pipe"))
+    svg = render_svg(_text("plantuml"), plantuml, "d")
+    texts = [node.text for node in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")]
+    assert texts.count(HOSTILE) == 4  # the title, both objects and the link, each exactly as written
+
+
 @pytest.mark.skipif(not shutil.which("dot"), reason="Graphviz is not installed")
 def test_build_draws_every_diagram_as_svg(tmp_path):
     summary = build([STUDY], output=tmp_path / "out")
