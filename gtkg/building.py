@@ -166,7 +166,7 @@ def _write_diagrams(summary: BuildSummary, space) -> None:
     from gtkg.diagrams import diagrams
     from gtkg.errors import RenderError
     from gtkg.outputs import get
-    from gtkg.rendering import HOW_TO_GET, render_svg, renderer
+    from gtkg.rendering import HOW_TO_GET, MOST_NODES, render_svg, renderer
 
     drawer = renderer()
     summary.rendered = drawer.name if drawer else ""
@@ -175,7 +175,10 @@ def _write_diagrams(summary: BuildSummary, space) -> None:
         for output in map(get, DIAGRAM_OUTPUTS):
             text = output.writer().write(picture, output)
             _write(summary, f"{stem}.{output.extension}", text)
-            if drawer and output.name == drawer.format:
+            if drawer and output.name == drawer.format and len(picture.nodes) > MOST_NODES:
+                summary.missing.append(f"{stem}.svg: the diagram has {len(picture.nodes)} codes, too many to "
+                                       f"draw (over {MOST_NODES}); draw the .{output.extension} file by hand")
+            elif drawer and output.name == drawer.format:
                 try:
                     _write(summary, f"{stem}.svg", render_svg(text, drawer, picture.name))
                 except RenderError as exc:

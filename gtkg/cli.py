@@ -374,7 +374,7 @@ def paper(name, fmt, caption, label, rules, scope, output, store):
 @handle_errors
 def diagram(decisions, fmt, forces, next_decisions, scope, output, store):
     """Draw decisions (variables or labels; all when none is given) with their options, the design solutions
-    those reach through dependencies and the next decisions, as PlantUML, Mermaid or DOT.
+    connected to those by dependencies and the next decisions, as PlantUML, Mermaid or DOT.
 
     Render DOT with Graphviz (dot -Tsvg), PlantUML with plantuml -tsvg; GitHub draws Mermaid in Markdown.
 

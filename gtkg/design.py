@@ -104,8 +104,10 @@ def from_tables(tables: dict) -> DesignSpace:
              for row in tables["codes"].dicts()}
     forces = [codes.get(row["force"]) or Code(row["force"], row["label"], "force", row["sources"])
               for row in tables["force-evidence"].dicts()]
+    known = {force.variable for force in forces}
     for row in tables["option-impacts"].dicts():  # an impact on a force no file declares still gets an ID
-        if row["force"] not in {force.variable for force in forces}:
+        if row["force"] not in known:
+            known.add(row["force"])
             forces.append(Code(row["force"], row["force_label"]))
     force_ids = {force.variable: f"f{n}" for n, force in enumerate(forces, 1)}
     space = DesignSpace(tables["sources"].dicts(), codes, forces, force_ids, [], _links(tables["dependencies"]),

@@ -4,9 +4,9 @@ A Diagram is a plain graph of nodes (codes, with their kind) and labelled edges;
 (`gtkg.outputs`, kind "diagram") write it as PlantUML, Mermaid or DOT. What each diagram shows follows the
 views CodeableModels studies render:
 
-- a decision: the decision, its options (each edge named by the option name), the design solutions its options
-  reach through dependencies (each edge labelled with the dependency's stereotype, «Can Use», and its how or
-  role), the decisions that follow it or its options (next-decision links with their stereotype), and on
+- a decision: the decision, its options (each edge named by the option name), the design solutions connected
+  to its options by a dependency (each edge labelled with the dependency's stereotype, «Can Use», and its how
+  or role), the decisions that follow it or its options (next-decision links with their stereotype), and on
   request the forces each option affects, labelled with the polarity;
 - all decisions: every decision's diagram in one;
 - next decisions: the decisions linked by next-decision links, with the options those links start from.
@@ -28,7 +28,7 @@ class Node:
     kind: str  # decision, pattern, practice, force, ... ("" when no file declares the code)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Edge:
     start: str  # node ids
     end: str
@@ -41,22 +41,23 @@ class Diagram:
     name: str  # the file stem: the decision's variable, all-decisions or next-decisions
     title: str
     nodes: dict = field(default_factory=dict)  # code variable -> Node, in order of appearance
-    edges: list = field(default_factory=list)
+    edges: dict = field(default_factory=dict)  # Edge -> None: the edges in order, each once
 
     def add(self, code) -> str:
         """The id of the node of `code` (a gtkg.design.Code), added when new."""
         if code.variable not in self.nodes:
             ident = "c_" + re.sub(r"\W", "_", code.variable, flags=re.ASCII)
-            taken = {node.id for node in self.nodes.values()}
-            while ident in taken:
+            while ident in self._ids:
                 ident += "_"
+            self._ids.add(ident)
             self.nodes[code.variable] = Node(ident, code.label, code.kind)
         return self.nodes[code.variable].id
 
     def link(self, start, end, kind: str, *lines: str) -> None:
-        edge = Edge(self.add(start), self.add(end), kind, tuple(line for line in lines if line))
-        if edge not in self.edges:
-            self.edges.append(edge)
+        self.edges[Edge(self.add(start), self.add(end), kind, tuple(line for line in lines if line))] = None
+
+    def __post_init__(self):
+        self._ids = {node.id for node in self.nodes.values()}
 
 
 def decision_diagram(space, decision, *, forces: bool = False, into: Diagram | None = None) -> Diagram:
@@ -65,7 +66,11 @@ def decision_diagram(space, decision, *, forces: bool = False, into: Diagram | N
     diagram.add(decision.code)
     for option in decision.options:
         diagram.link(decision.code, option.code, "option", option.name)
-    _add_dependencies(space, diagram, [option.code.variable for option in decision.options])
+    options = {option.code.variable for option in decision.options}
+    for link in space.dependencies:
+        if link.start in options or link.end in options:
+            diagram.link(space.code(link.start), space.code(link.end), "dependency", *_stereotypes(link.types),
+                         *(f"{key}: {value}" for key, value in (("how", link.how), ("role", link.role)) if value))
     for link in decision.next:
         diagram.link(space.code(link.start), space.code(link.end), "next", *_stereotypes(link.types))
     if forces:
@@ -131,23 +136,6 @@ def _find(space, name: str):
             return decision
     known = ", ".join(d.code.variable for d in space.decisions) or "none: no decision is declared"
     raise InputError(f"no decision {name!r} in the study; give a decision's variable or label ({known})")
-
-
-def _add_dependencies(space, diagram: Diagram, starts: list[str]) -> None:
-    """The dependencies that connect the design solutions reached from `starts`, followed either way; a
-    decision reached this way is drawn but not followed further."""
-    reached, todo = set(starts), list(starts)
-    while todo:
-        variable = todo.pop()
-        for link in space.dependencies:
-            if variable not in (link.start, link.end):
-                continue
-            diagram.link(space.code(link.start), space.code(link.end), "dependency", *_stereotypes(link.types),
-                         *(f"{key}: {value}" for key, value in (("how", link.how), ("role", link.role)) if value))
-            other = link.end if variable == link.start else link.start
-            if other not in reached and space.code(other).kind != "decision":
-                reached.add(other)
-                todo.append(other)
 
 
 def _stereotypes(types: list) -> list[str]:

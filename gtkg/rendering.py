@@ -12,6 +12,7 @@ from pathlib import Path
 from gtkg.errors import RenderError
 
 TIMEOUT = 60  # seconds one diagram may take
+MOST_NODES = 300  # a larger diagram is not drawn: Graphviz takes minutes, and nobody reads the picture
 HOW_TO_GET = ("install Graphviz (apt-get install graphviz, brew install graphviz, or graphviz.org/download) or "
               "PlantUML (apt-get install plantuml, or set PLANTUML_JAR to plantuml.jar) to get them as SVG")
 

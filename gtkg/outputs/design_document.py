@@ -19,16 +19,17 @@ _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>#|~])")
 
 
 def write(space, output) -> str:
+    cited = {variable: {quote.source for quote in quotes} for variable, quotes in space.quotes.items()}
     out = ["# Design space", "", _INTRO, ""]
     out += [f"- [{md(d.code.label)}](#{anchor('d', d.code.variable)})" for d in space.decisions] or ["No decisions."]
     for decision in space.decisions:
         out += ["", f'<a id="{anchor("d", decision.code.variable)}"></a>', "", f"## {md(decision.code.label)}", ""]
-        evidence = _sources(space, decision.code, decision.code.sources) or "none"
+        evidence = _sources(cited, decision.code, decision.code.sources) or "none"
         out.append(f"Evidence: {evidence}. Sources with the decision or one of its options: "
                    f"{len(decision_sources(decision))}.")
         out += ["", "Options:", ""] if decision.options else ["", "No options."]
         for number, option in enumerate(decision.options, 1):
-            out += _option(space, decision, option, number)
+            out += _option(cited, decision, option, number)
         out += _next(space, decision)
         out += ["", "```mermaid", _mermaid(space, decision).rstrip("\n"), "```"]
     return "\n".join(out) + "\n"
@@ -40,15 +41,15 @@ _INTRO = ("The decisions of the study, each with the sources that give evidence 
           f"[overview]({OVERVIEW}) and [forces]({FORCES}) tables.")
 
 
-def _option(space, decision, option, number: int) -> list[str]:
+def _option(cited: dict, decision, option, number: int) -> list[str]:
     kind = f", {option.code.kind}" if option.code.kind else ""
     named = f" ({md(option.code.label)}{kind})" if option.name and option.name != option.code.label else (
         f" ({option.code.kind})" if option.code.kind else "")
-    evidence = _sources(space, option.code, option.code.sources)
+    evidence = _sources(cited, option.code, option.code.sources)
     out = [f"{number}. [{md(option.title)}]({OVERVIEW}#{option_anchor(decision, option)}){named}"
            + (f": {evidence}" if evidence else "")]
     for impact in option.impacts:
-        sources = _sources(space, impact.force, impact.sources)
+        sources = _sources(cited, impact.force, impact.sources)
         out.append(f"   - [{md(impact.force.label)}]({FORCES}#{impact.id}) ({md(impact.polarity)})"
                    + (f" [{sources}]" if sources else ""))
     return out
@@ -66,10 +67,11 @@ def _next(space, decision) -> list[str]:
     return out
 
 
-def _sources(space, code, sources: list) -> str:
-    """Source ids, each linked to the quotes of `code` in that source where there are any."""
-    cited = {quote.source for quote in space.quotes.get(code.variable, [])}
-    return ", ".join(f"[{md(source)}]({QUOTES}#{quote_anchor(code.variable, source)})" if source in cited
+def _sources(cited: dict, code, sources: list) -> str:
+    """Source ids, each linked to the quotes of `code` in that source where there are any (`cited`: code
+    variable -> the sources quoted for it)."""
+    quoted = cited.get(code.variable, ())
+    return ", ".join(f"[{md(source)}]({QUOTES}#{quote_anchor(code.variable, source)})" if source in quoted
                      else md(source) for source in sources)
 
 
