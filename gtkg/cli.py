@@ -57,6 +57,12 @@ def table_format_option(command):
                         show_default=True, help="Output format.")(command)
 
 
+def rules_option(command):
+    return click.option("--rules", type=click.Choice(["booktabs", "ruled"]), default="booktabs", show_default=True,
+                        help="The LaTeX tables' rules: booktabs, or every cell ruled as CodeableModels studies "
+                             "set them.")(command)
+
+
 def scope_option(command):
     return click.option("--scope", type=click.Choice(["auto", "model", "notes", "all"]), default="auto",
                         show_default=True, help="Whose statements count: auto = the model files when any are "
@@ -337,13 +343,12 @@ def query(name, params, fmt, output, timeout, store):
 
 
 @cli.command()
-@click.argument("name", type=click.Choice(["sources", "forces", "overview"]))
+@click.argument("name", type=click.Choice(["sources", "forces", "overview"]))  # gtkg.paper.PAPER_TABLES
 @click.option("-f", "--format", "fmt", type=click.Choice(["latex", "markdown", "csv"]), default="latex",
               show_default=True, help="Output format.")
 @click.option("--caption", default=None, help="The LaTeX table's caption (default: one saying what it shows).")
 @click.option("--label", default=None, help="The LaTeX table's label (default: tab:NAME).")
-@click.option("--rules", type=click.Choice(["booktabs", "ruled"]), default="booktabs", show_default=True,
-              help="booktabs rules, or every cell ruled as CodeableModels studies set their tables.")
+@rules_option
 @scope_option
 @output_option
 @store_options
@@ -351,7 +356,7 @@ def query(name, params, fmt, output, timeout, store):
 def paper(name, fmt, caption, label, rules, scope, output, store):
     """Write one of the paper's tables: sources, forces (f1, f2, ...) or the decisions' overview.
 
-    The LaTeX compiles with the packages and colours of 'gtkg build''s paper/preamble.tex.
+    The LaTeX compiles with the packages and colours of paper/preamble.tex, which gtkg build writes.
 
     Example: gtkg paper overview --caption 'Decisions and options' --label tab:decisions -o overview.tex
     """
@@ -434,8 +439,7 @@ def serve(store, port, host, timeout, max_rows, allow_service, quiet):
 @click.option("--base", default=None, metavar="IRI", help="Base IRI of the study's data.")
 @click.option("--fail-on", type=click.Choice(["violation", "warning", "info"]), default=None,
               help="Exit with 1 when validation finds problems at or above this severity (default: never).")
-@click.option("--rules", type=click.Choice(["booktabs", "ruled"]), default="booktabs", show_default=True,
-              help="The paper tables' rules: booktabs, or every cell ruled as CodeableModels studies set them.")
+@rules_option
 @click.option("--order", type=click.Path(exists=True, dir_okay=False), metavar="FILE",
               help="The sources in the order they were coded (ids or note file names, one a line), for the "
                    "saturation figure (default: s1, s2, ..., then p1, ...).")

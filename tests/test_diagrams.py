@@ -110,6 +110,18 @@ def test_build_draws_every_diagram_as_svg(tmp_path):
         ET.parse(tmp_path / "out" / "diagrams" / f"{name}.svg")
 
 
+@pytest.mark.skipif(not shutil.which("dot"), reason="Graphviz is not installed")
+def test_build_does_not_draw_a_diagram_too_large_to_read(tmp_path, monkeypatch):
+    from gtkg import rendering
+
+    monkeypatch.setattr(rendering, "MOST_NODES", 5)
+    summary = build([STUDY], output=tmp_path / "out")
+    assert not (tmp_path / "out" / "diagrams" / "all-decisions.svg").exists()
+    assert (tmp_path / "out" / "diagrams" / "cache_decision.svg").exists()  # 5 codes
+    assert summary.missing == ["diagrams/all-decisions.svg: the diagram has 7 codes, too many to draw (over 5); "
+                               "draw the .dot file by hand"]
+
+
 def test_build_without_a_renderer_says_how_to_get_one(tmp_path, monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name: None)
     monkeypatch.delenv("PLANTUML_JAR", raising=False)
