@@ -39,11 +39,11 @@ Writing queries for the embedded store: a lookup per row costs microseconds and 
 subqueries (which the engine evaluates once and joins by hash), compare IRIs with sameTerm, project strings
 rather than IRIs, and leave row order to `#+ order:`. The engine joins by hash only on variables it knows are
 bound: a computed value (BIND, an aggregate) used as a join key is wrapped in COALESCE(..., constant), else the
-join compares every pair of rows. `GRAPH ?_scope { pattern }` looks the pattern up in each graph in scope
-(about 0.1 ms a graph: cheap for the few model files, not for a thousand notes); a subquery that selects
-?_scope, `{ SELECT ?_scope ?x WHERE { GRAPH ?_scope { ... } } }`, scans every graph and is joined to the graphs
-in scope by hash (see with_values). Measure both (bench/queries.py); bench/query_answers.py checks that a
-rewritten query still gives every answer it gave.
+join compares every pair of rows. The graphs in scope come as a subquery, so `GRAPH ?_scope { pattern }` is
+joined to them by hash too; several scans of statements in scope, each a subquery that selects ?_scope
+(`{ SELECT ?_scope ?link ?o WHERE { GRAPH ?_scope { ?link gt:option ?o } } }`), share the binding of the query
+around them (see with_values). bench/queries.py --base times a rewritten query beside the old one, and
+bench/query_answers.py checks that it still gives every answer it gave.
 
 >>> q = get("sources")
 >>> q.name, q.columns[:3]
@@ -273,9 +273,8 @@ def with_values(text: str, bound: dict) -> str:
     A (sub)query names a variable when it does so outside its own subqueries; the others cannot see it, so
     they are left alone (a VALUES block there would join its rows to every solution of the group: time on
     large groups, and as many copies of each solution as a list has items). A subquery that selects the
-    variable (`{ SELECT ?_scope ?x WHERE ...`) hands it to the (sub)query around it, which binds it instead:
-    its rows are then joined to the values by hash rather than looked up value by value. A list binds one row
-    per item.
+    variable (`{ SELECT ?_scope ?x WHERE ...`) hands it to the (sub)query around it, which binds it once for
+    all such subqueries. A list binds one row per item (see _values_block).
 
     >>> print(with_values("SELECT ?x WHERE { ?x ?p ?_v }", {"_v": 'a" } UNION { ?s ?p ?o'}))
     SELECT ?x WHERE {
