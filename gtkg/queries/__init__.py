@@ -247,24 +247,22 @@ def _answer(query: StoredQuery, bound: dict, backend, timeout: float | None):
 
 
 SCOPES = ("auto", "model", "notes", "all")
-_FILES = "SELECT DISTINCT ?g ?format WHERE { GRAPH ?g { ?g <https://w3id.org/gtkg/ontology#format> ?format } }"
+_FILES_OF_FORMAT = "SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?g <https://w3id.org/gtkg/ontology#format> {} }} }}"
 
 
 def graphs_in_scope(backend, scope: str, *, timeout: float | None = None) -> list | None:
     """The graphs whose statements count under `scope` (see the module docstring), sorted; None for every graph.
 
-    One small query on the open backend lists the files' graphs and their formats (none for "all").
+    One small query on the open backend lists the files of the format asked for (none for "all"); auto asks
+    for the model files only, a lookup however many notes there are.
     """
     if scope not in SCOPES:
         raise ParameterError(f"scope must be one of {', '.join(SCOPES)}, not {scope!r}")
     if scope == "all":
         return None
-    files = backend.query(_FILES, timeout=timeout).rows
-    if scope == "auto":
-        if not any(fmt == "model" for _, fmt in files):
-            return None
-        scope = "model"
-    return sorted(IRI(graph) for graph, fmt in files if fmt == scope)
+    sparql = _FILES_OF_FORMAT.format(nt_term("model" if scope == "auto" else scope))
+    graphs = sorted(IRI(row[0]) for row in backend.query(sparql, timeout=timeout).rows)
+    return None if scope == "auto" and not graphs else graphs
 
 
 def with_values(text: str, bound: dict) -> str:
