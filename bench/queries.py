@@ -64,25 +64,31 @@ def other_queries(checkout: str):
 
 
 def side_by_side(base, backend, runs: int) -> None:
+    """Median wall and CPU time of each query, base then this; CPU time is steadier on a busy machine."""
     import gtkg.queries as this
 
-    print(f"{'query':20} {'rows':>6} {'base ms':>8} {'this ms':>8} {'ratio':>6}")
-    totals = [0.0, 0.0]
+    print(f"{'query':20} {'rows':>6} {'base ms':>8} {'this ms':>8} {'ratio':>6} "
+          f"{'base cpu':>9} {'this cpu':>9} {'ratio':>6}")
+    totals = [0.0] * 4
     for name in catalogue():
         before, after = base.run_query(name, backend=backend), this.run_query(name, backend=backend)
         if (before.columns, before.rows) != (after.columns, after.rows):
             raise SystemExit(f"{name}: the answers differ from the base checkout's")
-        times = ([], [])
+        times = ([], [], [], [])  # wall base, wall this, cpu base, cpu this
         for run in range(runs):  # alternate which goes first, so that neither always finds the caches warm
             for side in ((0, 1) if run % 2 else (1, 0)):
-                module = (base, this)[side]
-                start = time.perf_counter()
-                module.run_query(name, backend=backend)
-                times[side].append(time.perf_counter() - start)
+                wall, cpu = time.perf_counter(), time.process_time()
+                (base, this)[side].run_query(name, backend=backend)
+                times[side].append(time.perf_counter() - wall)
+                times[side + 2].append(time.process_time() - cpu)
         medians = [statistics.median(t) * 1000 for t in times]
         totals = [total + median for total, median in zip(totals, medians, strict=True)]
-        print(f"{name:20} {len(after.rows):>6} {medians[0]:>8.1f} {medians[1]:>8.1f} {medians[1] / medians[0]:>6.2f}")
-    print(f"{'all':20} {'':>6} {totals[0]:>8.1f} {totals[1]:>8.1f} {totals[1] / totals[0]:>6.2f}")
+        print(f"{name:20} {len(after.rows):>6} {_pair(medians[:2])} {_pair(medians[2:], 9)}")
+    print(f"{'all':20} {'':>6} {_pair(totals[:2])} {_pair(totals[2:], 9)}")
+
+
+def _pair(values: list, width: int = 8) -> str:
+    return f"{values[0]:>{width}.1f} {values[1]:>{width}.1f} {values[1] / values[0]:>6.2f}"
 
 
 def engine_only(backend, sparql: str) -> int:
