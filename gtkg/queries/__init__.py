@@ -18,7 +18,7 @@ text is never pasted into the query. Write `WHERE` before every group that may u
 Most queries take `scope` (auto, model, notes, all): whose statements count, read from the named graph of
 each file (its gt:format). auto is the model files when any are loaded, so the paper's tables come out as
 executing the model gives them, and all files otherwise; trace-vs-model compares the two. gtkg works the
-scope out once per query, in Python (graphs_in_scope: one small query for the files' formats), and binds
+scope out once per query, in Python (graphs_in_scope: one small query for the files of a format), and binds
 ?_scope to the graphs in scope, one VALUES row each; for all it leaves ?_scope unbound. A query reads what
 counts with `GRAPH ?_scope { ... }` in a subquery that keeps each answer once (DISTINCT, or an aggregate
 that ignores repeats), so a statement made in several files counts once. Run alone in any SPARQL editor,
