@@ -78,9 +78,9 @@ def samples(backend) -> dict:
         "SELECT DISTINCT ?v WHERE { ?c a <https://w3id.org/gtkg/ontology#Force> ; "
         "<https://w3id.org/gtkg/ontology#variable> ?v }").rows)
     pick = lambda values: sorted({values[0], values[len(values) // 2], values[-1]}) if values else []  # noqa: E731
-    return {"source": pick(ids) + ["s999"], "code": sorted(set(pick(codes) + pick(forces))) + ["no_such_code"],
+    return {"source": pick(ids), "code": sorted(set(pick(codes) + pick(forces))), "force": pick(forces),
             "polarity": ["++", "+", "o", "+/-", "-", "--"], "integer": ["1", "2", "3"], "string": ["x"],
-            "iri": ["https://w3id.org/gtkg/ontology"]}
+            "iri": ["https://w3id.org/gtkg/ontology"], "kind": ["force", "practice"]}
 
 
 def parameter_sets(query, values: dict) -> list[dict]:
@@ -90,7 +90,7 @@ def parameter_sets(query, values: dict) -> list[dict]:
     for param in query.params:
         if param.name == "scope":
             continue
-        for value, scope in itertools.product(param.values or values[param.type], scopes):
+        for value, scope in itertools.product(param.values or values[param.kind or param.type], scopes):
             sets.append({**scope, param.name: value})
     return sets
 

@@ -322,23 +322,54 @@ def diagnostics(severity, fmt, max_width, output, store):
 
 
 @cli.command()
+@click.argument("name", required=False)
 @table_format_option
 @handle_errors
-def queries(fmt, max_width):
-    """List the stored queries with their summaries and parameters.
+def queries(name, fmt, max_width):
+    """List the stored queries with their summaries and parameters, or describe one: what it answers, its
+    columns and order, each parameter with its type, default and allowed values.
 
-    Example: gtkg queries -f markdown
+    Example: gtkg queries option-impacts
     """
-    from gtkg.queries import catalogue
+    import json
+
+    from gtkg.queries import catalogue, describe, get
     from gtkg.table import Table
 
-    rows = [[q.name, q.summary, [_param_text(p) for p in q.params]] for q in catalogue().values()]
+    chosen = [get(name)] if name else list(catalogue().values())
+    if fmt == "json":
+        described = [describe(q) for q in chosen]
+        return write(json.dumps(described[0] if name else described, indent=1, ensure_ascii=False) + "\n", None)
+    if name and fmt == "table":
+        return write(_query_text(chosen[0], max_width), None)
+    if name:
+        rows = [[p.name, p.type, _need(p), p.values, p.description] for p in chosen[0].params]
+        return write(rendered(Table(["param", "type", "need", "values", "description"], rows), fmt, max_width, None),
+                     None)
+    rows = [[q.name, q.summary, [f"{p.name} ({p.type}, {_need(p)})" for p in q.params]] for q in chosen]
     write(rendered(Table(["name", "summary", "params"], rows), fmt, max_width, None), None)
 
 
-def _param_text(param) -> str:
-    need = "required" if param.required else f"default {param.default}" if param.default else "optional"
-    return f"{param.name} ({param.type}, {need})"
+def _need(param) -> str:
+    return "required" if param.required else f"default {param.default}" if param.default else "optional"
+
+
+def _query_text(query, max_width: int | None) -> str:
+    """One query described for people: summary, description, columns, order and parameters."""
+    import shutil
+    import textwrap
+
+    width = max_width or (shutil.get_terminal_size().columns if sys.stdout.isatty() else 100)
+    wrap = textwrap.TextWrapper(width=width, subsequent_indent="    ")
+    lines = [f"{query.name}: {query.summary}", "", *textwrap.wrap(query.description, width), ""]
+    lines.append(wrap.fill("columns: " + ", ".join(c + (" (a list)" if c in query.lists else "")
+                                                     for c in query.columns)))
+    if query.order:
+        lines.append(wrap.fill("rows in order of: " + ", ".join(f"{c} ({how})" for c, how in query.order)))
+    for p in query.params:
+        allowed = f"; one of {', '.join(p.values)}" if p.values else f"; a {p.kind.replace('_', ' ')}" if p.kind else ""
+        lines.append(wrap.fill(f"-p {p.name} ({p.type}, {_need(p)}{allowed}): {p.description}"))
+    return "\n".join(lines) + "\n"
 
 
 @cli.command()
@@ -355,10 +386,13 @@ def query(name, params, fmt, max_width, output, timeout, store):
 
     Example: gtkg query source-codes -p source s33 -f csv
     """
-    from gtkg.queries import get, run_query
+    from gtkg.queries import get, run_query, why_empty
 
     table = run_query(name, dict(params), store=store, timeout=timeout or math.inf)
     write(rendered(table, fmt, max_width, output, caption=get(name).summary, label=f"tab:{name}"), output)
+    reason = why_empty(name, dict(params)) if not table.rows else None
+    if reason:
+        click.echo(f"No rows: {reason}", err=True)
 
 
 @cli.command()

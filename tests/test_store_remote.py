@@ -68,14 +68,16 @@ def test_every_stored_query_gives_identical_tables(both):
 
 def _parameter_sets(query, where) -> list[dict]:
     """The required parameters, then each parameter with each value worth trying."""
-    rows = sparql("SELECT ?id WHERE { ?s <http://purl.org/dc/terms/identifier> ?id } ORDER BY ?id", **where).rows
-    codes = sparql("SELECT ?v WHERE { ?c <https://w3id.org/gtkg/ontology#variable> ?v } ORDER BY ?v", **where).rows
-    samples = {"source": [rows[0][0], "s999"], "code": [codes[0][0]], "polarity": ["+", "--"], "integer": ["2"],
-               "string": ["x"], "iri": ["https://w3id.org/gtkg/ontology"]}
-    required = {p.name: (p.values or samples[p.type])[0] for p in query.params if p.required}
+    rows = sparql("SELECT ?id WHERE { ?s a gt:Source ; dcterms:identifier ?id } ORDER BY ?id", **where).rows
+    codes = sparql("SELECT ?v WHERE { ?c a gt:Code ; gt:variable ?v } ORDER BY ?v", **where).rows
+    forces = sparql("SELECT ?v WHERE { ?c a gt:Force ; gt:variable ?v } ORDER BY ?v", **where).rows
+    samples = {"source": [rows[0][0]], "code": [codes[0][0]], "polarity": ["+", "--", "negative"], "integer": ["2"],
+               "string": ["x"], "iri": ["https://w3id.org/gtkg/ontology"], "kind": ["force"]}
+    sample = lambda p: p.values or ([forces[0][0]] if p.kind == "force" else samples[p.type])  # noqa: E731
+    required = {p.name: sample(p)[0] for p in query.params if p.required}
     sets = [required]
     for param in query.params:
-        sets += [{**required, param.name: value} for value in (param.values or samples[param.type])]
+        sets += [{**required, param.name: value} for value in sample(param)]
     return sets
 
 

@@ -57,13 +57,14 @@ from pathlib import Path
 
 from gtkg.errors import ParameterError, QueryError
 from gtkg.nquads import nt_term
-from gtkg.ontology import IMPACT_NOTATIONS, IMPACTS, IRI
+from gtkg.ontology import GT, IMPACT_NOTATIONS, IMPACTS, IRI, KINDS
 from gtkg.table import cell
 
 QUERY_DIR = Path(__file__).parent
 LIST_SEPARATOR = "|"
-TYPES = ("string", "integer", "source", "code", "polarity", "iri")
+TYPES = ("string", "integer", "source", "code", "kind", "polarity", "iri")
 POLARITIES = {notation: IMPACTS[name] for name, notation in IMPACT_NOTATIONS.items()}
+POLARITY_WORDS = {name: notation for name, notation in IMPACT_NOTATIONS.items()}  # as the model files write them
 SORTS = ("natural",)
 ORDERS = ("natural", "desc")  # desc: numbers, largest first
 PARAM_LINE = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s+(?P<type>\w+)(?P<opts>.*?)(?:\s+--\s+(?P<doc>.*))?$")
@@ -77,6 +78,7 @@ class Param:
     default: str | None = None
     values: list = field(default_factory=list)
     description: str = ""
+    kind: str | None = None  # a code parameter's kind (a key of gtkg.ontology.KINDS): only codes of that kind
 
 
 @dataclass
@@ -91,6 +93,7 @@ class StoredQuery:
     path: Path
     sort: dict = field(default_factory=dict)  # list column -> how its items are ordered
     order: list = field(default_factory=list)  # (column, natural|desc): how rows are ordered
+    empty: str = ""  # why a query may answer no rows, with {param} for the values given (`#+ empty:`)
 
 
 def parse_header(text: str, path: Path) -> StoredQuery:
@@ -113,7 +116,7 @@ def parse_header(text: str, path: Path) -> StoredQuery:
     sort = _parse_sort(meta.get("sort", ""), lists, path)
     order = _parse_order(meta.get("order", ""), split, path)
     return StoredQuery(path.stem, meta["summary"], meta.get("description", ""), split, lists, params, text, path,
-                       sort, order)
+                       sort, order, meta.get("empty", ""))
 
 
 def _parse_sort(value: str, lists: list, path: Path) -> dict:
@@ -147,12 +150,19 @@ def _parse_param(value: str, path: Path, line: int) -> Param:
                          f"with TYPE one of {', '.join(TYPES)}")
     param = Param(m.group("name"), m.group("type"), description=(m.group("doc") or "").strip())
     for option in m.group("opts").split():
+        if option == "optional":
+            continue
         if option == "required":
             param.required = True
         elif option.startswith("default="):
             param.default = option[len("default="):]
         elif option.startswith("values="):
             param.values = option[len("values="):].split("|")
+        elif option.startswith("kind=") and option[5:] in KINDS:
+            param.kind = option[5:]
+        else:
+            raise QueryError(f"{path}:{line}: cannot read {option!r} in the param line; write required, optional, "
+                             "default=V, values=a|b or kind=KIND")
     return param
 
 
@@ -160,6 +170,25 @@ def _parse_param(value: str, path: Path, line: int) -> Param:
 def catalogue() -> dict[str, StoredQuery]:
     """Every stored query by name, sorted."""
     return {p.stem: parse_header(p.read_text(encoding="utf-8"), p) for p in sorted(QUERY_DIR.glob("*.rq"))}
+
+
+def describe(query: StoredQuery) -> dict:
+    """Everything the header says about a query, as plain data (what `gtkg queries NAME -f json` prints)."""
+    return {
+        "name": query.name, "summary": query.summary, "description": query.description,
+        "columns": query.columns, "lists": query.lists, "order": [f"{c} {how}" for c, how in query.order],
+        "params": [{"name": p.name, "type": p.type, "required": p.required, "default": p.default,
+                    "values": p.values, "kind": p.kind, "description": p.description} for p in query.params],
+    }
+
+
+def why_empty(name: str, params: dict | None = None) -> str | None:
+    """What a query's header says an empty answer means, with the parameters given (or their defaults)."""
+    query = get(name)
+    if not query.empty:
+        return None
+    given = {p.name: (params or {}).get(p.name, p.default) or "any" for p in query.params}
+    return query.empty.format(**given)
 
 
 def get(name: str) -> StoredQuery:
@@ -196,6 +225,8 @@ def _typed(query: StoredQuery, param: Param, raw: str):
     from gtkg.store.sparql_text import utf8
 
     utf8(raw, f"parameter {param.name!r}")
+    if param.type == "polarity":
+        raw = POLARITY_WORDS.get(raw.strip().lower(), raw.strip())
     if param.values and raw not in param.values:
         raise ParameterError(f"parameter {param.name!r} of {query.name!r} must be one of "
                              f"{', '.join(param.values)}, not {raw!r}")
@@ -207,9 +238,14 @@ def _typed(query: StoredQuery, param: Param, raw: str):
                                  f"not {raw!r}") from None
     if param.type == "polarity":
         if raw not in POLARITIES:
-            raise ParameterError(f"parameter {param.name!r} must be a polarity ({', '.join(POLARITIES)}), "
-                                 f"not {raw!r}")
+            raise ParameterError(f"parameter {param.name!r} must be a polarity ({', '.join(POLARITIES)}, or as "
+                                 f"the model files write them: {', '.join(POLARITY_WORDS)}), not {raw!r}")
         return POLARITIES[raw]
+    if param.type == "kind":
+        if raw not in KINDS:
+            raise ParameterError(f"parameter {param.name!r} must be a kind of code ({', '.join(sorted(KINDS))}), "
+                                 f"not {raw!r}")
+        return KINDS[raw]
     if param.type == "iri":
         if not re.fullmatch(r"[A-Za-z][\w+.-]*:[^\s<>\"{}|\\^`]*", raw):
             raise ParameterError(f"parameter {param.name!r} must be an absolute IRI, not {raw!r}")
@@ -233,11 +269,49 @@ def run_query(name: str, params: dict | None = None, *, store=None, timeout: flo
 
 
 def _answer(query: StoredQuery, bound: dict, backend, timeout: float | None):
+    for param in query.params:
+        if "_" + param.name in bound and param.type in ("source", "code"):
+            bound["_" + param.name] = _named(query, param, bound["_" + param.name], backend, timeout)
     if "_scope" in bound:
         graphs = graphs_in_scope(backend, bound.pop("_scope"), timeout=timeout)
         if graphs is not None:
             bound["_scope"] = graphs
     return shape(query, backend.query(with_values(query.text, bound), timeout=timeout))
+
+
+_SOURCE_IDS = ("SELECT DISTINCT ?name WHERE { ?s a <https://w3id.org/gtkg/ontology#Source> ; "
+               "<http://purl.org/dc/terms/identifier> ?name }")
+_CODE_NAMES = ("SELECT DISTINCT ?name ?label WHERE {{ ?c a <{kind}> ; <https://w3id.org/gtkg/ontology#variable> ?name "
+               "OPTIONAL {{ ?c <http://www.w3.org/2000/01/rdf-schema#label> ?label }} }}")
+
+
+def _named(query: StoredQuery, param: Param, value: str, backend, timeout: float | None) -> str:
+    """The source id or code variable a parameter names, checked against the store: a code may also be given
+    by its label. A value that names nothing is an error with the closest names."""
+    from difflib import get_close_matches
+
+    if param.type == "source":
+        rows, what = backend.query(_SOURCE_IDS, timeout=timeout).rows, "source"
+    else:
+        kind = KINDS[param.kind] if param.kind else GT.Code
+        rows = backend.query(_CODE_NAMES.format(kind=kind), timeout=timeout).rows
+        what = param.kind.replace("_", " ") if param.kind else "code"
+    names = {row[0] for row in rows}
+    if value in names:
+        return value
+    by_label = sorted({row[0] for row in rows if row[-1] and str(row[-1]).casefold() == value.casefold()})
+    if len(by_label) == 1 and param.type == "code":
+        return by_label[0]
+    if len(by_label) > 1:
+        raise ParameterError(f"parameter {param.name!r}: the label {value!r} names several codes "
+                             f"({', '.join(by_label)}); give the variable")
+    candidates = names | {str(row[-1]) for row in rows if param.type == "code" and row[-1]}
+    close = get_close_matches(value, candidates, n=4, cutoff=0.6) or sorted(
+        c for c in candidates if value.casefold() in c.casefold())[:4]
+    hint = f"; did you mean {', '.join(sorted(close, key=natural_key))}?" if close else ""
+    listing = "'gtkg query sources' lists them" if param.type == "source" else "'gtkg query codes' lists them"
+    raise ParameterError(f"parameter {param.name!r} of {query.name!r}: no {what} {value!r} in the store{hint} "
+                         f"({listing})")
 
 
 SCOPES = ("auto", "model", "notes", "all")
