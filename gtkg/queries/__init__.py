@@ -305,10 +305,12 @@ def _named(query: StoredQuery, param: Param, value: str, backend, timeout: float
     if len(by_label) > 1:
         raise ParameterError(f"parameter {param.name!r}: the label {value!r} names several codes "
                              f"({', '.join(by_label)}); give the variable")
-    candidates = names | {str(row[-1]) for row in rows if param.type == "code" and row[-1]}
-    close = get_close_matches(value, candidates, n=4, cutoff=0.6) or sorted(
-        c for c in candidates if value.casefold() in c.casefold())[:4]
-    hint = f"; did you mean {', '.join(sorted(close, key=natural_key))}?" if close else ""
+    named = {name: name for name in names}  # a text one may mean -> the name it stands for
+    named.update({str(row[-1]): row[0] for row in rows if param.type == "code" and row[-1]} | named)
+    close = get_close_matches(value, named, n=6, cutoff=0.6) or sorted(
+        text for text in named if value.casefold() in text.casefold())[:6]
+    meant = sorted(dict.fromkeys(named[text] for text in close), key=natural_key)[:4]
+    hint = f"; did you mean {', '.join(meant)}?" if meant else ""
     listing = "'gtkg query sources' lists them" if param.type == "source" else "'gtkg query codes' lists them"
     raise ParameterError(f"parameter {param.name!r} of {query.name!r}: no {what} {value!r} in the store{hint} "
                          f"({listing})")
