@@ -2,16 +2,20 @@
 
     python bench/queries.py                 # 100 sources
     python bench/queries.py --scale 10      # 1,000 sources
+    python bench/queries.py --base /tmp/old # beside the stored queries of another checkout, runs interleaved
 
 Builds the study with bench/generate.py into a temporary folder, loads it once, then prints for each
 query the rows it returns, the median and best in-process time of --runs runs, and the median wall time
 of the `gtkg query NAME -f csv` process. In process, the store is opened once (as `gtkg build` does); opening
 it is reported separately. Last, the slowest query's floor in the same run: the engine's pair self-join and
 grouping that co-occurrence needs, alone (codes only, no scope, no labels, no conversion to Python), beside
-the stored query run by the engine without conversion.
+the stored query run by the engine without conversion. With --base, each query of that checkout
+(its gtkg/queries module and .rq files) runs too, alternating with this one's on the same store, and both
+medians are printed with their ratio (its answers must be the same).
 """
 
 import argparse
+import importlib.util
 import statistics
 import subprocess
 import sys
@@ -51,6 +55,50 @@ SELECT ?code ?other (COUNT(*) AS ?count) WHERE {
 } GROUP BY ?code ?other HAVING (COUNT(*) >= 2)"""
 
 
+def other_queries(checkout: str):
+    """The gtkg.queries module of another checkout, with its own .rq files, beside this one's."""
+    spec = importlib.util.spec_from_file_location("base_queries", Path(checkout) / "gtkg" / "queries" / "__init__.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def side_by_side(base, backend, runs: int) -> None:
+    """Median wall and CPU time of each query, base then this; CPU time is steadier on a busy machine."""
+    import gtkg.queries as this
+
+    print(f"{'query':20} {'rows':>6} {'base ms':>8} {'this ms':>8} {'ratio':>6} "
+          f"{'base cpu':>9} {'this cpu':>9} {'ratio':>6}")
+    totals = [0.0] * 4
+    for name in catalogue():
+        before, after = ask(base, name, backend), ask(this, name, backend)
+        if (before.columns, before.rows) != (after.columns, after.rows):
+            raise SystemExit(f"{name}: the answers differ from the base checkout's")
+        times = ([], [], [], [])  # wall base, wall this, cpu base, cpu this
+        for run in range(runs):  # alternate which goes first, so that neither always finds the caches warm
+            for side in ((0, 1) if run % 2 else (1, 0)):
+                wall, cpu = time.perf_counter(), time.process_time()
+                ask((base, this)[side], name, backend)
+                times[side].append(time.perf_counter() - wall)
+                times[side + 2].append(time.process_time() - cpu)
+        medians = [statistics.median(t) * 1000 for t in times]
+        totals = [total + median for total, median in zip(totals, medians, strict=True)]
+        print(f"{name:20} {len(after.rows):>6} {_pair(medians[:2])} {_pair(medians[2:], 9)}")
+    print(f"{'all':20} {'':>6} {_pair(totals[:2])} {_pair(totals[2:], 9)}")
+
+
+def ask(queries, name: str, backend):
+    """run_query of either checkout: an open store went as `backend=` before it went as `store=`."""
+    import inspect
+
+    takes = inspect.signature(queries.run_query).parameters
+    return queries.run_query(name, **{"backend" if "backend" in takes else "store": backend})
+
+
+def _pair(values: list, width: int = 8) -> str:
+    return f"{values[0]:>{width}.1f} {values[1]:>{width}.1f} {values[1] / values[0]:>6.2f}"
+
+
 def engine_only(backend, sparql: str) -> int:
     return sum(1 for _ in backend.engine().query(sparql, use_default_graph_as_union=True))
 
@@ -60,6 +108,7 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0, help="1 = 100 sources")
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--process-runs", type=int, default=5)
+    parser.add_argument("--base", help="another checkout whose stored queries to time beside these")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         study, store = generate(args.scale, Path(tmp) / "study"), str(Path(tmp) / "store")
@@ -67,6 +116,10 @@ def main() -> None:
         opening, _ = timed(lambda: open_store(store, read_only=True).close(), args.runs)
         print(f"opening the store read-only: median {statistics.median(opening) * 1000:.1f} ms")
         backend = open_store(store, read_only=True)
+        if args.base:
+            side_by_side(other_queries(args.base), backend, args.runs)
+            backend.close()
+            return
         print(f"{'query':20} {'rows':>6} {'median ms':>10} {'best ms':>8} {'process ms':>11}")
         for name in catalogue():
             run_query(name, store=backend)  # warm the caches once

@@ -14,6 +14,9 @@ _API = {
     "run_query": "gtkg.queries",
     "validate": "gtkg.shapes",
     "build": "gtkg.building",
+    "design_space": "gtkg.design",
+    "paper_table": "gtkg.paper",
+    "diagram": "gtkg.diagrams",
     "Table": "gtkg.table",
     "GtkgError": "gtkg.errors",
 }

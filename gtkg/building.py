@@ -1,6 +1,12 @@
 """`build()`: field notes and model files to the study's tables, its graph and its validation report.
 
-    OUT/tables/<query>.csv, .md, .tex   every stored query that needs no parameter
+    OUT/tables/<query>.csv, .md, .tex   every stored query that needs no parameter (the big dumps, code-evidence
+                                        and co-occurrence, without .tex: `gtkg query NAME -f latex` writes it)
+    OUT/paper/sources, forces, overview .tex, .md, .csv: the paper's tables; preamble.tex, what they need
+    OUT/diagrams/<decision>.puml, .mmd, .dot, and all-decisions, next-decisions; .svg when Graphviz or
+                                        PlantUML is installed
+    OUT/design.md, quotes.md            the design document, and the quotes its source ids link to
+    OUT/figures/saturation.svg, .pdf    the saturation figure, when matplotlib is installed (gtkg[plots])
     OUT/study.ttl                       the graph, all files merged (deterministic Turtle)
     OUT/validation.txt, .ttl            the validation report: text, and the standard SHACL report graph
 
@@ -10,6 +16,7 @@ Without a store the build works in a scratch in-memory store, so the outputs dep
 `load()` does, and the graph stays there to query afterwards. The store is opened once for the whole build.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +25,11 @@ from gtkg.errors import InputError
 from gtkg.iris import DEFAULT_STUDY
 
 TABLE_OUTPUTS = ("csv", "markdown", "latex")  # what every table is written as (gtkg.outputs names)
+DUMPS = ("code-evidence", "co-occurrence")  # tables too big for a paper: no LaTeX
+PAPER_OUTPUTS = ("latex", "markdown", "csv")
+DIAGRAM_OUTPUTS = ("plantuml", "mermaid", "dot")
+DOCUMENT_OUTPUTS = ("design", "quotes")  # design.md, quotes.md
+FIGURE_OUTPUTS = ("svg", "pdf")
 QUERY_THREADS = 3
 BUILD_MARKER = "gtkg-build.json"  # marks a folder as a build's output and lists the files the build wrote
 
@@ -33,25 +45,34 @@ class BuildSummary:
     findings: dict | None = None  # severity -> count, None when validation was unavailable
     failed: bool = False  # findings at or above fail_on
     files: list = field(default_factory=list)  # every file written, relative to output
+    diagrams: int = 0  # diagrams written (each in every diagram format)
+    rendered: str = ""  # the renderer that drew the diagrams as SVG, "" when none is installed
+    missing: list = field(default_factory=list)  # what was not written for want of a tool, and how to get it
 
 
 def build(paths, *, output, store=None, study: str = DEFAULT_STUDY, base: str | None = None,
-          fail_on: str | None = None, progress: Callable | None = None) -> BuildSummary:
-    """Load `paths`, write every parameterless stored query as CSV, Markdown and LaTeX, the graph as Turtle
-    and the validation report into `output`.
+          fail_on: str | None = None, rules: str = "booktabs", order=None,
+          progress: Callable | None = None) -> BuildSummary:
+    """Load `paths`, write every parameterless stored query as CSV, Markdown and LaTeX, the paper tables, the
+    diagrams, the design document, the saturation figure, the graph as Turtle and the validation report into
+    `output`.
 
     `fail_on` (violation, warning or info) sets `failed` when validation finds problems at or above it.
+    `rules` (booktabs or ruled) sets the LaTeX tables' rules; `order` is a file listing the sources in the
+    order they were coded, for the saturation figure (default: natural order).
     """
     from gtkg.exporting import export
     from gtkg.loading import load
+    from gtkg.saturation import read_order
     from gtkg.store import MEMORY, using
 
+    coded = read_order(order) if order else None
     out = Path(output)
     previous = _claim(out)
     with using(MEMORY if store is None else store, inputs=paths) as target:
         loaded = load(paths, store=target, study=study, base=base, progress=progress)
         summary = BuildSummary(out, target.location, loaded)
-        _write_tables(summary, target)
+        _write_design(summary, _write_tables(summary, target), rules, coded)
         _write(summary, "study.ttl", export(store=target, format="turtle"))
         _write_validation(summary, target, fail_on)
     _release(out, previous, summary.files)
@@ -101,7 +122,8 @@ def _mark(out: Path, files: list[str]) -> None:
     (out / BUILD_MARKER).write_text(text + "\n", encoding="utf-8")
 
 
-def _write_tables(summary: BuildSummary, store) -> None:
+def _write_tables(summary: BuildSummary, store) -> dict:
+    """Write the table of every parameterless query; returns the tables by query name."""
     from concurrent.futures import ThreadPoolExecutor
 
     from gtkg.outputs import get, render
@@ -110,12 +132,74 @@ def _write_tables(summary: BuildSummary, store) -> None:
     queries = catalogue()
     summary.skipped = [name for name, query in queries.items() if any(p.required for p in query.params)]
     names = [name for name in queries if name not in summary.skipped]
+    tables = {}
     # the engine answers outside the GIL: a few queries at a time keep both cores busy
     with ThreadPoolExecutor(max_workers=QUERY_THREADS) as pool:
         for name, table in zip(names, pool.map(lambda name: run_query(name, store=store), names), strict=True):
-            summary.tables[name] = len(table.rows)
+            summary.tables[name], tables[name] = len(table.rows), table
             for output in map(get, TABLE_OUTPUTS):
-                _write(summary, f"tables/{name}.{output.extension}", render(table, output.name))
+                if output.name == "latex" and name in DUMPS:
+                    continue
+                text = render(table, output.name, caption=queries[name].summary, label=f"tab:{name}")
+                _write(summary, f"tables/{name}.{output.extension}", text)
+    return tables
+
+
+def _write_design(summary: BuildSummary, tables: dict, rules: str, order: list | None) -> None:
+    """The paper tables, the diagrams, the design document and the saturation figure, from the tables."""
+    from gtkg.design import from_tables
+    from gtkg.outputs import get, latex, render
+    from gtkg.paper import paper_tables
+
+    space = from_tables(tables)
+    for name, table in paper_tables(space, rules=rules).items():
+        for output in map(get, PAPER_OUTPUTS):
+            _write(summary, f"paper/{name}.{output.extension}", render(table, output.name))
+    _write(summary, "paper/preamble.tex", latex.preamble())
+    _write_diagrams(summary, space)
+    for document in map(get, DOCUMENT_OUTPUTS):
+        _write(summary, f"{document.name}.{document.extension}", document.writer().write(space, document))
+    _write_figures(summary, space, order)
+
+
+def _write_diagrams(summary: BuildSummary, space) -> None:
+    from gtkg.diagrams import diagrams
+    from gtkg.errors import RenderError
+    from gtkg.outputs import get
+    from gtkg.rendering import HOW_TO_GET, MOST_NODES, render_svg, renderer
+
+    drawer = renderer()
+    summary.rendered = drawer.name if drawer else ""
+    for picture in diagrams(space):
+        stem = "diagrams/" + re.sub(r"[^\w.-]", "_", picture.name)
+        for output in map(get, DIAGRAM_OUTPUTS):
+            text = output.writer().write(picture, output)
+            _write(summary, f"{stem}.{output.extension}", text)
+            if drawer and output.name == drawer.format and len(picture.nodes) > MOST_NODES:
+                summary.missing.append(f"{stem}.svg: the diagram has {len(picture.nodes)} codes, too many to "
+                                       f"draw (over {MOST_NODES}); draw the .{output.extension} file by hand")
+            elif drawer and output.name == drawer.format:
+                try:
+                    _write(summary, f"{stem}.svg", render_svg(text, drawer, picture.name))
+                except RenderError as exc:
+                    summary.missing.append(str(exc))
+        summary.diagrams += 1
+    if not drawer:
+        summary.missing.append(f"diagrams as SVG: {HOW_TO_GET}")
+
+
+def _write_figures(summary: BuildSummary, space, order: list | None) -> None:
+    from gtkg.errors import MissingToolError
+    from gtkg.outputs import get
+    from gtkg.saturation import saturation_curve
+
+    curve = saturation_curve(space, order)
+    for output in map(get, FIGURE_OUTPUTS):
+        try:
+            _write(summary, f"figures/saturation.{output.extension}", output.writer().write(curve, output))
+        except MissingToolError as exc:
+            summary.missing.append(f"the saturation figure: {exc}")
+            return
 
 
 def _write_validation(summary: BuildSummary, store, fail_on: str | None) -> None:

@@ -61,14 +61,26 @@ def table_format_option(command):
                         show_default=True, help="Output format.")(command)
 
 
-def rendered(table, fmt: str, max_width: int | None, output: str | None) -> str:
-    """The table as text: -f table fits the terminal when it goes to one."""
+def rendered(table, fmt: str, max_width: int | None, output: str | None, **layout) -> str:
+    """The table as text: -f table fits the terminal when it goes to one; `layout` as gtkg.outputs.render."""
     width = max_width
     if width is None and fmt == "table" and output is None and sys.stdout.isatty():
         import shutil
 
         width = shutil.get_terminal_size().columns
-    return outputs.render(table, fmt, width=width)
+    return outputs.render(table, fmt, width=width, **layout)
+
+
+def rules_option(command):
+    return click.option("--rules", type=click.Choice(["booktabs", "ruled"]), default="booktabs", show_default=True,
+                        help="The LaTeX tables' rules: booktabs, or every cell ruled as CodeableModels studies "
+                             "set them.")(command)
+
+
+def scope_option(command):
+    return click.option("--scope", type=click.Choice(["auto", "model", "notes", "all"]), default="auto",
+                        show_default=True, help="Whose statements count: auto = the model files when any are "
+                                                "loaded, else the notes.")(command)
 
 
 def handle_errors(command):
@@ -310,23 +322,54 @@ def diagnostics(severity, fmt, max_width, output, store):
 
 
 @cli.command()
+@click.argument("name", required=False)
 @table_format_option
 @handle_errors
-def queries(fmt, max_width):
-    """List the stored queries with their summaries and parameters.
+def queries(name, fmt, max_width):
+    """List the stored queries with their summaries and parameters, or describe one: what it answers, its
+    columns and order, each parameter with its type, default and allowed values.
 
-    Example: gtkg queries -f markdown
+    Example: gtkg queries option-impacts
     """
-    from gtkg.queries import catalogue
+    import json
+
+    from gtkg.queries import catalogue, describe, get
     from gtkg.table import Table
 
-    rows = [[q.name, q.summary, [_param_text(p) for p in q.params]] for q in catalogue().values()]
+    chosen = [get(name)] if name else list(catalogue().values())
+    if fmt == "json":
+        described = [describe(q) for q in chosen]
+        return write(json.dumps(described[0] if name else described, indent=1, ensure_ascii=False) + "\n", None)
+    if name and fmt == "table":
+        return write(_query_text(chosen[0], max_width), None)
+    if name:
+        rows = [[p.name, p.type, _need(p), p.values, p.description] for p in chosen[0].params]
+        return write(rendered(Table(["param", "type", "need", "values", "description"], rows), fmt, max_width, None),
+                     None)
+    rows = [[q.name, q.summary, [f"{p.name} ({p.type}, {_need(p)})" for p in q.params]] for q in chosen]
     write(rendered(Table(["name", "summary", "params"], rows), fmt, max_width, None), None)
 
 
-def _param_text(param) -> str:
-    need = "required" if param.required else f"default {param.default}" if param.default else "optional"
-    return f"{param.name} ({param.type}, {need})"
+def _need(param) -> str:
+    return "required" if param.required else f"default {param.default}" if param.default else "optional"
+
+
+def _query_text(query, max_width: int | None) -> str:
+    """One query described for people: summary, description, columns, order and parameters."""
+    import shutil
+    import textwrap
+
+    width = max_width or (shutil.get_terminal_size().columns if sys.stdout.isatty() else 100)
+    wrap = textwrap.TextWrapper(width=width, subsequent_indent="    ")
+    lines = [f"{query.name}: {query.summary}", "", *textwrap.wrap(query.description, width), ""]
+    lines.append(wrap.fill("columns: " + ", ".join(c + (" (a list)" if c in query.lists else "")
+                                                     for c in query.columns)))
+    if query.order:
+        lines.append(wrap.fill("rows in order of: " + ", ".join(f"{c} ({how})" for c, how in query.order)))
+    for p in query.params:
+        allowed = f"; one of {', '.join(p.values)}" if p.values else f"; a {p.kind.replace('_', ' ')}" if p.kind else ""
+        lines.append(wrap.fill(f"-p {p.name} ({p.type}, {_need(p)}{allowed}): {p.description}"))
+    return "\n".join(lines) + "\n"
 
 
 @cli.command()
@@ -343,10 +386,62 @@ def query(name, params, fmt, max_width, output, timeout, store):
 
     Example: gtkg query source-codes -p source s33 -f csv
     """
-    from gtkg.queries import run_query
+    from gtkg.queries import get, run_query, why_empty
 
     table = run_query(name, dict(params), store=store, timeout=timeout or math.inf)
-    write(rendered(table, fmt, max_width, output), output)
+    write(rendered(table, fmt, max_width, output, caption=get(name).summary, label=f"tab:{name}"), output)
+    reason = why_empty(name, dict(params)) if not table.rows else None
+    if reason:
+        click.echo(f"No rows: {reason}", err=True)
+
+
+@cli.command()
+@click.argument("name", type=click.Choice(["sources", "forces", "overview"]))  # gtkg.paper.PAPER_TABLES
+@click.option("-f", "--format", "fmt", type=click.Choice(["latex", "markdown", "csv"]), default="latex",
+              show_default=True, help="Output format.")
+@click.option("--caption", default=None, help="The LaTeX table's caption (default: one saying what it shows).")
+@click.option("--label", default=None, help="The LaTeX table's label (default: tab:NAME).")
+@rules_option
+@scope_option
+@output_option
+@store_options
+@handle_errors
+def paper(name, fmt, caption, label, rules, scope, output, store):
+    """Write one of the paper's tables: sources, forces (f1, f2, ...) or the decisions' overview.
+
+    The LaTeX compiles with the packages and colours of paper/preamble.tex, which gtkg build writes.
+
+    Example: gtkg paper overview --caption 'Decisions and options' --label tab:decisions -o overview.tex
+    """
+    from gtkg.outputs import render
+    from gtkg.paper import paper_table
+
+    table = paper_table(name, store=store, scope=scope, caption=caption, label=label, rules=rules)
+    write(render(table, fmt), output)
+
+
+@cli.command()
+@click.argument("decisions", nargs=-1)
+@click.option("-f", "--format", "fmt", type=click.Choice(outputs.names("diagram")), default="plantuml",
+              show_default=True, help="Diagram language.")
+@click.option("--forces", is_flag=True, help="Show the forces each option affects, with the polarity.")
+@click.option("--next", "next_decisions", is_flag=True, help="Draw the next-decision links between decisions.")
+@scope_option
+@output_option
+@store_options
+@handle_errors
+def diagram(decisions, fmt, forces, next_decisions, scope, output, store):
+    """Draw decisions (variables or labels; all when none is given) with their options, the design solutions
+    connected to those by dependencies and the next decisions, as PlantUML, Mermaid or DOT.
+
+    Render DOT with Graphviz (dot -Tsvg), PlantUML with plantuml -tsvg; GitHub draws Mermaid in Markdown.
+
+    Example: gtkg diagram data_access_decision --forces -f mermaid
+    """
+    from gtkg.diagrams import diagram as draw
+
+    write(draw(decisions, store=store, format=fmt, forces=forces, next_decisions=next_decisions, scope=scope),
+          output)
 
 
 @cli.command()
@@ -398,14 +493,22 @@ def serve(store, port, host, timeout, max_rows, allow_service, quiet):
               help="Base IRI of the study's data, and of relative IRIs in RDF files (default: each file's URI).")
 @click.option("--fail-on", type=click.Choice(["violation", "warning", "info"]), default=None,
               help="Exit with 1 when validation finds problems at or above this severity (default: never).")
+@rules_option
+@click.option("--order", type=click.Path(exists=True, dir_okay=False), metavar="FILE",
+              help="The sources in the order they were coded (ids or note file names, one a line), for the "
+                   "saturation figure (default: s1, s2, ..., then p1, ...).")
 @store_options
 @handle_errors
-def build(paths, output, study, base, fail_on, store):
-    """Load notes and models, then write every table, the graph and the validation report to DIR.
+def build(paths, output, study, base, fail_on, rules, order, store):
+    """Load notes and models, then write every table, the paper's tables, the diagrams, the design document,
+    the saturation figure, the graph and the validation report to DIR.
 
-    Writes DIR/tables/<query>.csv, .md and .tex for every stored query that needs no parameter,
-    DIR/study.ttl and DIR/validation.txt (.ttl). Without --store or --endpoint the graph is built in a
-    scratch store in memory, so the result depends on PATHS only; give --store DIR to keep it for queries.
+    Writes DIR/tables/<query>.csv, .md and .tex for every stored query that needs no parameter;
+    DIR/paper/sources, forces and overview (.tex, .md, .csv) and preamble.tex; DIR/diagrams/ (PlantUML,
+    Mermaid, DOT, and SVG when Graphviz or PlantUML is installed); DIR/design.md and quotes.md;
+    DIR/figures/saturation.svg and .pdf (with matplotlib: pip install 'gtkg[plots]'); DIR/study.ttl and
+    DIR/validation.txt (.ttl). Without --store or --endpoint the graph is built in a scratch store in
+    memory, so the result depends on PATHS only; give --store DIR to keep it for queries.
 
     Example: gtkg build notes/ models/ -o out/
     """
@@ -413,13 +516,19 @@ def build(paths, output, study, base, fail_on, store):
 
     with _progress_bar() as progress:
         summary = build_study(paths, output=output, store=store, study=study, base=base, fail_on=fail_on,
-                              progress=progress)
+                              rules=rules, order=order, progress=progress)
     loaded = summary.loaded
     click.echo(f"Loaded {loaded.files} files: {loaded.sources} sources, {loaded.codes} codes, {loaded.excerpts} "
                f"excerpts, {loaded.triples} triples, {loaded.diagnostics} diagnostics", err=True)
     click.echo(f"Wrote {len(summary.tables)} tables (csv, md, tex) to {summary.output / 'tables'}"
                + (f"; skipped {', '.join(summary.skipped)} (they need parameters)" if summary.skipped else ""),
                err=True)
+    click.echo(f"Paper: the sources, forces and overview tables in {summary.output / 'paper'}; "
+               f"{_plural(summary.diagrams, 'diagram')} in {summary.output / 'diagrams'}"
+               + (f" (SVG by {summary.rendered})" if summary.rendered else "")
+               + f"; the design document {summary.output / 'design.md'} (quotes.md)", err=True)
+    for missing in summary.missing:
+        click.echo(f"Not written: {missing}", err=True)
     click.echo(f"Validation: {summary.validation} (see {summary.output / 'validation.txt'})", err=True)
     click.echo(f"Graph: {summary.output / 'study.ttl'}", err=True)
     if summary.failed:

@@ -37,3 +37,11 @@ class ParameterError(QueryError):
 
 class ShapeError(GtkgError):
     """SHACL shapes could not be read or use an unsupported feature."""
+
+
+class MissingToolError(GtkgError):
+    """An optional library or program an output needs (matplotlib, Graphviz, PlantUML) is not installed."""
+
+
+class RenderError(GtkgError):
+    """An installed renderer (Graphviz, PlantUML) failed on a diagram."""

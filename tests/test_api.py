@@ -45,3 +45,17 @@ def test_store_takes_a_folder_a_url_or_an_open_store(tmp_path, sparql_server):
             store=sparql_server.query_url, format="nquads")
     finally:
         opened.close()
+
+
+def test_no_file_holds_a_merge_conflict_marker():
+    from helpers import ROOT
+
+    tracked = subprocess.run(["git", "-C", str(ROOT), "ls-files"], capture_output=True, text=True)
+    if tracked.returncode:
+        import pytest
+
+        pytest.skip("not a git checkout")
+    marked = [name for name in tracked.stdout.split("\n") if name and (ROOT / name).is_file()
+              and any(line.startswith(("<<<<<<< ", ">>>>>>> ")) for line in
+                      (ROOT / name).read_text(encoding="utf-8", errors="replace").split("\n"))]
+    assert not marked

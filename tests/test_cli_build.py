@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 from helpers import EXAMPLES, FIXTURES
 
-from gtkg.building import build
+from gtkg.building import DUMPS, build
 from gtkg.cli import cli
 from gtkg.queries import catalogue, run_query
 
@@ -25,14 +25,22 @@ def test_build_writes_every_table_the_graph_and_the_report(tmp_path):
     result = invoke("build", EXAMPLES, "-o", out)
     assert result.exit_code == 0, result.output
     for name in catalogue():
-        for extension in ("csv", "md", "tex"):
+        for extension in ("csv", "md") + (() if name in DUMPS else ("tex",)):
             assert (out / "tables" / f"{name}.{extension}").stat().st_size > 0, (name, extension)
     triples = ox.parse((out / "study.ttl").read_bytes(), format=ox.RdfFormat.TURTLE)
     sources = {t.subject for t in triples if t.predicate == RDF_TYPE and t.object == ox.NamedNode(SOURCE)}
     assert len(sources) == 3
     assert (out / "validation.txt").read_text(encoding="utf-8")
     ox.parse((out / "validation.ttl").read_bytes(), format=ox.RdfFormat.TURTLE)
-    assert "Wrote 14 tables (csv, md, tex)" in result.stderr and "Validation:" in result.stderr
+    assert "Wrote 16 tables (csv, md, tex)" in result.stderr and "Validation:" in result.stderr
+
+
+def test_build_writes_no_latex_of_the_big_dumps(tmp_path):
+    summary = build([STUDY], output=tmp_path / "out")
+    assert DUMPS == ("code-evidence", "co-occurrence")
+    for name in DUMPS:
+        assert f"tables/{name}.csv" in summary.files and f"tables/{name}.md" in summary.files
+        assert f"tables/{name}.tex" not in summary.files and not (tmp_path / "out" / "tables" / f"{name}.tex").exists()
 
 
 def test_build_tables_are_the_query_results(tmp_path):

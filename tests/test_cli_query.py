@@ -29,9 +29,20 @@ def test_queries_lists_every_query_with_summary_and_parameters():
     assert set(listed) == set(catalogue())
     for name, query in catalogue().items():
         assert listed[name]["summary"] == query.summary
-        assert [p.split(" ")[0] for p in listed[name]["params"]] == [p.name for p in query.params]
-    assert listed["co-occurrence"]["params"] == ["minimum (integer, default 2)", "scope (string, default auto)"]
-    assert listed["source-codes"]["params"][0] == "source (source, optional)"
+        assert [p["name"] for p in listed[name]["params"]] == [p.name for p in query.params]
+        assert listed[name]["columns"] == query.columns and listed[name]["description"] == query.description
+    minimum = listed["co-occurrence"]["params"][0]
+    assert (minimum["name"], minimum["type"], minimum["default"], minimum["required"]) == ("minimum", "integer", "2",
+                                                                                           False)
+    assert listed["option-impacts"]["params"][1]["values"] == ["++", "+", "o", "+/-", "-", "--"]
+
+
+def test_queries_name_describes_one_query():
+    result = invoke("queries", "option-impacts")
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.split())
+    assert "columns: force, force_label" in text and "-p polarity (polarity, optional; one of ++, +" in text
+    assert "-p force (code, optional; a force)" in text
 
 
 def test_queries_as_a_table_names_the_contract_queries():
@@ -97,7 +108,6 @@ def test_query_without_a_store_says_what_to_do(tmp_path):
 
 
 @pytest.mark.parametrize("value", ['s1" } UNION { ?s ?p ?o }', "s1\n}\nUNION {", "{ } \\ '"])
-def test_injection_on_the_command_line_returns_no_rows(study, value):
+def test_injection_on_the_command_line_names_nothing(study, value):
     result = invoke("query", "source-codes", "-p", "source", value, "--store", study, "-f", "csv")
-    assert result.exit_code == 0, result.output
-    assert result.stdout == "source,code,label,kind\n"
+    assert result.exit_code == 2 and "no source" in result.stderr and result.stdout == ""

@@ -14,6 +14,7 @@ from helpers import FIXTURES
 from gtkg.errors import ParameterError, QueryError
 from gtkg.loading import load
 from gtkg.nquads import nt_term
+from gtkg.ontology import IRI
 from gtkg.outputs import render
 from gtkg.queries import bind, catalogue, get, natural_key, parse_header, run_query, shape, with_values
 
@@ -63,6 +64,60 @@ def test_every_query_has_the_scope_of_its_kind(name):
     assert (scoped is None) == (name in unscoped)
     if scoped:
         assert scoped.default == "auto" and scoped.values == ["auto", "model", "notes", "all"]
+
+
+@pytest.mark.parametrize("name", sorted(catalogue()))
+def test_a_stored_query_run_alone_answers_for_scope_all(study, name):
+    """Pasted into a SPARQL editor (no parameter bound, the union of the graphs), a stored query gives the
+    answer of scope all: the graphs in scope are gtkg's binding, not part of the query."""
+    from gtkg.store import open_store
+
+    query = get(name)
+    scope = {"scope": "all"} if any(p.name == "scope" for p in query.params) else {}
+    backend = open_store(study["store"], read_only=True)
+    try:
+        assert shape(query, backend.query(query.text)).rows == run_query(name, scope, store=backend).rows
+    finally:
+        backend.close()
+
+
+@pytest.mark.parametrize("name", sorted(catalogue()))
+def test_every_scoped_query_reads_the_graphs_in_scope_and_one_label_form(name):
+    """The scope is gtkg's binding of ?_scope, never worked out in the query; labels come from one form."""
+    import re
+
+    text = get(name).text
+    assert "gt:format ?use" not in text and "?_scope" in text or name in {"diagnostics", "code-evidence",
+                                                                         "trace-vs-model"}
+    form = ('OPTIONAL { { SELECT ?C (SUBSTR(MIN(CONCAT(COALESCE(?model, "1"), ?l)), 2) AS ?OUT) WHERE { # its label '
+            'GRAPH ?g { ?C KINDrdfs:label ?l } OPTIONAL { { SELECT ?g ("0" AS ?model) WHERE { GRAPH ?g { '
+            '?g gt:format "model" } } } } # the model\'s first } GROUP BY ?C } }')
+    pattern = re.escape(form).replace(r"\?C", r"\?(\w+)", 1).replace(r"\?C", r"\?\1").replace(r"\?OUT", r"\?\w+")
+    label = re.compile(pattern.replace("KIND", r"(?:a\ gt:\w+\ ;\ )?"))
+    assert len(label.findall(" ".join(text.split()))) == text.count("rdfs:label")
+
+
+def test_the_graphs_in_scope(study, tmp_path):
+    from gtkg.queries import graphs_in_scope
+    from gtkg.store import open_store
+
+    file = "https://w3id.org/gtkg/data/study/file/"
+    models = [file + "sources_model.py", file + "study_model.py"]
+    notes = [file + name for name in ("p_1.md", "s_1.md", "s_10.md", "s_2.md")]
+    backend = open_store(study["store"], read_only=True)
+    try:
+        assert [graphs_in_scope(backend, scope) for scope in ("auto", "model", "notes", "all")] == \
+            [models, models, notes, None]
+        with pytest.raises(ParameterError, match="scope must be one of auto, model, notes, all, not 'some'"):
+            graphs_in_scope(backend, "some")
+    finally:
+        backend.close()
+    load([STUDY / "notes"], store=str(tmp_path / "notes"))
+    backend = open_store(str(tmp_path / "notes"), read_only=True)
+    try:  # no model file: auto is every graph, model none
+        assert [graphs_in_scope(backend, scope) for scope in ("auto", "model")] == [None, []]
+    finally:
+        backend.close()
 
 
 # -- the paper's tables
@@ -284,10 +339,12 @@ INJECTIONS = ['s1" } UNION { ?s ?p ?o } #', "s1' } UNION { ?s ?p ?o }", 's1\\" }
 
 
 @pytest.mark.parametrize("value", INJECTIONS)
-def test_injection_through_a_parameter_finds_nothing(study, value):
-    assert run_query("source-codes", {"source": value}, **study).rows == []
-    assert run_query("code-evidence", {"code": value}, **study).rows == []
-    assert run_query("option-impacts", {"force": value}, **study).rows == []
+def test_injection_through_a_parameter_names_nothing(study, value):
+    """A value is a term, never SPARQL: it names no source or code, which is said (not an empty answer)."""
+    for name, param, what in (("source-codes", "source", "source"), ("code-evidence", "code", "code"),
+                              ("option-impacts", "force", "force")):
+        with pytest.raises(ParameterError, match=f"no {what} "):
+            run_query(name, {param: value}, **study)
 
 
 def test_the_value_itself_still_matches(study):
@@ -310,12 +367,33 @@ def test_values_go_only_into_the_subqueries_that_use_them():
             '  { SELECT ?x (COUNT(*) AS ?n) WHERE { ?x ?p ?o } GROUP BY ?x }  # ?_v\n'  # a comment is no use
             '  { SELECT ?x WHERE { ?x ?p "?_v" . ?x <urn:a?_v> ?o } }\n'  # nor a string or an IRI
             '  { SELECT ?x ?w WHERE { { SELECT ?w WHERE { ?w ?p ?_v } } ?x ?q ?w } }\n'  # the innermost only
-            '  { SELECT * WHERE { ?x ?r ?z } }\n'  # SELECT * sees every variable
-            '  FILTER(?n > 1) }')
+            '  { SELECT * WHERE { ?x ?r ?z } }\n'  # SELECT * names no ?_v either
+            '  FILTER(?n > 1 || ?x = ?_w) }')
     bound = with_values(text, {"_v": "a"})
     groups = [group.split("}")[0] for group in bound.split("WHERE {")[1:]]
-    assert ['VALUES' in group for group in groups] == [False, False, False, False, True, True]
-    assert with_values(text, {"_w": "a"}).count("VALUES") == 1  # a variable no group names: only in SELECT *
+    assert ['VALUES' in group for group in groups] == [False, False, False, False, True, False]
+    assert with_values(text, {"_w": "a", "_u": "b"}).count("VALUES") == 1  # the top query names ?_w, none ?_u
+
+
+def test_each_subquery_gets_only_the_variables_it_names_and_a_list_one_row_per_item():
+    text = ("SELECT ?x WHERE { { SELECT ?x WHERE { GRAPH ?_scope { ?x ?p ?o } } }\n"
+            "  { SELECT ?x WHERE { ?x ?p ?_v } } FILTER(?x != ?_v) }")
+    bound = with_values(text, {"_v": "a", "_scope": [IRI("urn:g1"), IRI("urn:g2")]})
+    assert bound == ('SELECT ?x WHERE {\n  VALUES (?_v) { ("a") }\n { SELECT ?x WHERE {\n'
+                     '  { SELECT ?_scope WHERE { VALUES ?_scope { <urn:g1> <urn:g2> } } }\n'
+                     ' GRAPH ?_scope { ?x ?p ?o } } }\n'
+                     '  { SELECT ?x WHERE {\n  VALUES (?_v) { ("a") }\n ?x ?p ?_v } } FILTER(?x != ?_v) }')
+    assert "VALUES ?_scope {  }" in with_values(text, {"_scope": []})  # no graph: no solution
+
+
+def test_a_subquery_that_selects_a_variable_leaves_its_binding_to_the_query_around_it():
+    text = ("SELECT ?x WHERE { { SELECT ?_g ?x WHERE { { SELECT ?_g ?x WHERE { GRAPH ?_g { ?x ?p ?o } } } } }\n"
+            "  { SELECT ?x (COUNT(?_g) AS ?n) WHERE { GRAPH ?_g { ?x ?q ?o } } GROUP BY ?x } }")
+    block = "\n  { SELECT ?_g WHERE { VALUES ?_g { <urn:g1> } } }\n"
+    inner = "{ SELECT ?_g ?x WHERE { { SELECT ?_g ?x WHERE { GRAPH ?_g { ?x ?p ?o } } } } }"
+    assert with_values(text, {"_g": [IRI("urn:g1")]}) == (
+        f"SELECT ?x WHERE {{{block} {inner}\n"
+        f"  {{ SELECT ?x (COUNT(?_g) AS ?n) WHERE {{{block} GRAPH ?_g {{ ?x ?q ?o }} }} GROUP BY ?x }} }}")
 
 
 @pytest.mark.parametrize("name, params", [("co-occurrence", {"minimum": "1", "scope": "notes"}),
@@ -323,20 +401,24 @@ def test_values_go_only_into_the_subqueries_that_use_them():
                                           ("option-impacts", {"polarity": "+", "scope": "notes"}),
                                           ("orphans", {"scope": "all"}), ("saturation", {})])
 def test_values_in_fewer_groups_give_the_same_rows(study, name, params):
-    """Binding only where a parameter is named answers as binding it in every WHERE group did."""
+    """Binding a parameter only where it is named answers as binding it in every WHERE group did (the graphs in
+    scope, several rows, only where named in both)."""
     import re
 
+    from gtkg.queries import graphs_in_scope
     from gtkg.store import open_store
 
     query = get(name)
     bound = bind(query, params)
-    block = "\n  VALUES ({}) {{ ({}) }}\n".format(" ".join(f"?{n}" for n in bound),
-                                                  " ".join(nt_term(v) for v in bound.values()))
-    everywhere = re.sub(r"\bWHERE\s*\{", lambda m: m.group() + block, query.text)
     backend = open_store(study["store"], read_only=True)
     try:
-        assert shape(query, backend.query(with_values(query.text, bound))).rows == \
-            shape(query, backend.query(everywhere)).rows
+        graphs = graphs_in_scope(backend, bound.pop("_scope"))
+        scoped = {} if graphs is None else {"_scope": graphs}
+        block = "\n  VALUES ({}) {{ ({}) }}\n".format(" ".join(f"?{n}" for n in bound),
+                                                      " ".join(nt_term(v) for v in bound.values()))
+        everywhere = re.sub(r"\bWHERE\s*\{", lambda m: m.group() + block, query.text) if bound else query.text
+        assert shape(query, backend.query(with_values(query.text, {**bound, **scoped}))).rows == \
+            shape(query, backend.query(with_values(everywhere, scoped))).rows
     finally:
         backend.close()
 

@@ -17,16 +17,33 @@ text is never pasted into the query. Write `WHERE` before every group that may u
 
 Most queries take `scope` (auto, model, notes, all): whose statements count, read from the named graph of
 each file (its gt:format). auto is the model files when any are loaded, so the paper's tables come out as
-executing the model gives them, and the notes otherwise; trace-vs-model compares the two. A statement made in
-several files counts once. Labels are the model's where it declares the code, else the notes', else the
-variable.
+executing the model gives them, and all files otherwise; trace-vs-model compares the two. gtkg works the
+scope out once per query, in Python (graphs_in_scope: one small query for the files of a format), and binds
+?_scope to the graphs in scope, one VALUES row each; for all it leaves ?_scope unbound. A query reads what
+counts with `GRAPH ?_scope { ... }` in a subquery that keeps each answer once (DISTINCT, or an aggregate
+that ignores repeats), so a statement made in several files counts once. Run alone in any SPARQL editor,
+over the union of the graphs, a stored query therefore answers for scope all.
+
+Labels are the model's where it declares the code, else the smallest of the others (the notes', an RDF
+file's), else the variable. They do not depend on the scope, and every query computes them with one form,
+a subquery per role joined by hash (a `gt:Force` or `gt:Decision` in the pattern takes labels only where the
+code has that kind):
+
+    OPTIONAL { { SELECT ?c (SUBSTR(MIN(CONCAT(COALESCE(?model, "1"), ?l)), 2) AS ?label_) WHERE {  # its label
+        GRAPH ?g { ?c rdfs:label ?l }
+        OPTIONAL { { SELECT ?g ("0" AS ?model) WHERE { GRAPH ?g { ?g gt:format "model" } } } }  # the model's first
+    } GROUP BY ?c } }
 
 Writing queries for the embedded store: a lookup per row costs microseconds and turning an IRI into a string
 (STR, comparisons) costs a dictionary read, while scanning one pattern is cheap. So the queries join small
 subqueries (which the engine evaluates once and joins by hash), compare IRIs with sameTerm, project strings
 rather than IRIs, and leave row order to `#+ order:`. The engine joins by hash only on variables it knows are
 bound: a computed value (BIND, an aggregate) used as a join key is wrapped in COALESCE(..., constant), else the
-join compares every pair of rows.
+join compares every pair of rows. The graphs in scope come as a subquery, so `GRAPH ?_scope { pattern }` is
+joined to them by hash too; several scans of statements in scope, each a subquery that selects ?_scope
+(`{ SELECT ?_scope ?link ?o WHERE { GRAPH ?_scope { ?link gt:option ?o } } }`), share the binding of the query
+around them (see with_values). bench/queries.py --base times a rewritten query beside the old one, and
+bench/query_answers.py checks that it still gives every answer it gave.
 
 >>> q = get("sources")
 >>> q.name, q.columns[:3]
@@ -40,13 +57,14 @@ from pathlib import Path
 
 from gtkg.errors import ParameterError, QueryError
 from gtkg.nquads import nt_term
-from gtkg.ontology import IMPACT_NOTATIONS, IMPACTS, IRI
+from gtkg.ontology import GT, IMPACT_NOTATIONS, IMPACTS, IRI, KINDS
 from gtkg.table import cell
 
 QUERY_DIR = Path(__file__).parent
 LIST_SEPARATOR = "|"
-TYPES = ("string", "integer", "source", "code", "polarity", "iri")
+TYPES = ("string", "integer", "source", "code", "kind", "polarity", "iri")
 POLARITIES = {notation: IMPACTS[name] for name, notation in IMPACT_NOTATIONS.items()}
+POLARITY_WORDS = {name: notation for name, notation in IMPACT_NOTATIONS.items()}  # as the model files write them
 SORTS = ("natural",)
 ORDERS = ("natural", "desc")  # desc: numbers, largest first
 PARAM_LINE = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s+(?P<type>\w+)(?P<opts>.*?)(?:\s+--\s+(?P<doc>.*))?$")
@@ -60,6 +78,7 @@ class Param:
     default: str | None = None
     values: list = field(default_factory=list)
     description: str = ""
+    kind: str | None = None  # a code parameter's kind (a key of gtkg.ontology.KINDS): only codes of that kind
 
 
 @dataclass
@@ -74,6 +93,7 @@ class StoredQuery:
     path: Path
     sort: dict = field(default_factory=dict)  # list column -> how its items are ordered
     order: list = field(default_factory=list)  # (column, natural|desc): how rows are ordered
+    empty: str = ""  # why a query may answer no rows, with {param} for the values given (`#+ empty:`)
 
 
 def parse_header(text: str, path: Path) -> StoredQuery:
@@ -96,7 +116,7 @@ def parse_header(text: str, path: Path) -> StoredQuery:
     sort = _parse_sort(meta.get("sort", ""), lists, path)
     order = _parse_order(meta.get("order", ""), split, path)
     return StoredQuery(path.stem, meta["summary"], meta.get("description", ""), split, lists, params, text, path,
-                       sort, order)
+                       sort, order, meta.get("empty", ""))
 
 
 def _parse_sort(value: str, lists: list, path: Path) -> dict:
@@ -130,12 +150,19 @@ def _parse_param(value: str, path: Path, line: int) -> Param:
                          f"with TYPE one of {', '.join(TYPES)}")
     param = Param(m.group("name"), m.group("type"), description=(m.group("doc") or "").strip())
     for option in m.group("opts").split():
+        if option == "optional":
+            continue
         if option == "required":
             param.required = True
         elif option.startswith("default="):
             param.default = option[len("default="):]
         elif option.startswith("values="):
             param.values = option[len("values="):].split("|")
+        elif option.startswith("kind=") and option[5:] in KINDS:
+            param.kind = option[5:]
+        else:
+            raise QueryError(f"{path}:{line}: cannot read {option!r} in the param line; write required, optional, "
+                             "default=V, values=a|b or kind=KIND")
     return param
 
 
@@ -143,6 +170,25 @@ def _parse_param(value: str, path: Path, line: int) -> Param:
 def catalogue() -> dict[str, StoredQuery]:
     """Every stored query by name, sorted."""
     return {p.stem: parse_header(p.read_text(encoding="utf-8"), p) for p in sorted(QUERY_DIR.glob("*.rq"))}
+
+
+def describe(query: StoredQuery) -> dict:
+    """Everything the header says about a query, as plain data (what `gtkg queries NAME -f json` prints)."""
+    return {
+        "name": query.name, "summary": query.summary, "description": query.description,
+        "columns": query.columns, "lists": query.lists, "order": [f"{c} {how}" for c, how in query.order],
+        "params": [{"name": p.name, "type": p.type, "required": p.required, "default": p.default,
+                    "values": p.values, "kind": p.kind, "description": p.description} for p in query.params],
+    }
+
+
+def why_empty(name: str, params: dict | None = None) -> str | None:
+    """What a query's header says an empty answer means, with the parameters given (or their defaults)."""
+    query = get(name)
+    if not query.empty:
+        return None
+    given = {p.name: (params or {}).get(p.name, p.default) or "any" for p in query.params}
+    return query.empty.format(**given)
 
 
 def get(name: str) -> StoredQuery:
@@ -179,6 +225,8 @@ def _typed(query: StoredQuery, param: Param, raw: str):
     from gtkg.store.sparql_text import utf8
 
     utf8(raw, f"parameter {param.name!r}")
+    if param.type == "polarity":
+        raw = POLARITY_WORDS.get(raw.strip().lower(), raw.strip())
     if param.values and raw not in param.values:
         raise ParameterError(f"parameter {param.name!r} of {query.name!r} must be one of "
                              f"{', '.join(param.values)}, not {raw!r}")
@@ -190,9 +238,14 @@ def _typed(query: StoredQuery, param: Param, raw: str):
                                  f"not {raw!r}") from None
     if param.type == "polarity":
         if raw not in POLARITIES:
-            raise ParameterError(f"parameter {param.name!r} must be a polarity ({', '.join(POLARITIES)}), "
-                                 f"not {raw!r}")
+            raise ParameterError(f"parameter {param.name!r} must be a polarity ({', '.join(POLARITIES)}, or as "
+                                 f"the model files write them: {', '.join(POLARITY_WORDS)}), not {raw!r}")
         return POLARITIES[raw]
+    if param.type == "kind":
+        if raw not in KINDS:
+            raise ParameterError(f"parameter {param.name!r} must be a kind of code ({', '.join(sorted(KINDS))}), "
+                                 f"not {raw!r}")
+        return KINDS[raw]
     if param.type == "iri":
         if not re.fullmatch(r"[A-Za-z][\w+.-]*:[^\s<>\"{}|\\^`]*", raw):
             raise ParameterError(f"parameter {param.name!r} must be an absolute IRI, not {raw!r}")
@@ -212,21 +265,94 @@ def run_query(name: str, params: dict | None = None, *, store=None, timeout: flo
     query = get(name)
     bound = bind(query, params or {})
     with using(store, read_only=True) as backend:
-        table = backend.query(with_values(query.text, bound), timeout=timeout)
-    return shape(query, table)
+        return _answer(query, bound, backend, timeout)
+
+
+def _answer(query: StoredQuery, bound: dict, backend, timeout: float | None):
+    for param in query.params:
+        if "_" + param.name in bound and param.type in ("source", "code"):
+            bound["_" + param.name] = _named(query, param, bound["_" + param.name], backend, timeout)
+    if "_scope" in bound:
+        graphs = graphs_in_scope(backend, bound.pop("_scope"), timeout=timeout)
+        if graphs is not None:
+            bound["_scope"] = graphs
+    return shape(query, backend.query(with_values(query.text, bound), timeout=timeout))
+
+
+_SOURCE_IDS = ("SELECT DISTINCT ?name WHERE { ?s a <https://w3id.org/gtkg/ontology#Source> ; "
+               "<http://purl.org/dc/terms/identifier> ?name }")
+_CODE_NAMES = ("SELECT DISTINCT ?name ?label WHERE {{ ?c a <{kind}> ; <https://w3id.org/gtkg/ontology#variable> ?name "
+               "OPTIONAL {{ ?c <http://www.w3.org/2000/01/rdf-schema#label> ?label }} }}")
+
+
+def _named(query: StoredQuery, param: Param, value: str, backend, timeout: float | None) -> str:
+    """The source id or code variable a parameter names, checked against the store: a code may also be given
+    by its label. A value that names nothing is an error with the closest names."""
+    from difflib import get_close_matches
+
+    if param.type == "source":
+        rows, what = backend.query(_SOURCE_IDS, timeout=timeout).rows, "source"
+    else:
+        kind = KINDS[param.kind] if param.kind else GT.Code
+        rows = backend.query(_CODE_NAMES.format(kind=kind), timeout=timeout).rows
+        what = param.kind.replace("_", " ") if param.kind else "code"
+    names = {row[0] for row in rows}
+    if value in names:
+        return value
+    by_label = sorted({row[0] for row in rows if row[-1] and str(row[-1]).casefold() == value.casefold()})
+    if len(by_label) == 1 and param.type == "code":
+        return by_label[0]
+    if len(by_label) > 1:
+        raise ParameterError(f"parameter {param.name!r}: the label {value!r} names several codes "
+                             f"({', '.join(by_label)}); give the variable")
+    named = {name: name for name in names}  # a text one may mean -> the name it stands for
+    named.update({str(row[-1]): row[0] for row in rows if param.type == "code" and row[-1]} | named)
+    close = get_close_matches(value, named, n=6, cutoff=0.6) or sorted(
+        text for text in named if value.casefold() in text.casefold())[:6]
+    meant = sorted(dict.fromkeys(named[text] for text in close), key=natural_key)[:4]
+    hint = f"; did you mean {', '.join(meant)}?" if meant else ""
+    listing = "'gtkg query sources' lists them" if param.type == "source" else "'gtkg query codes' lists them"
+    raise ParameterError(f"parameter {param.name!r} of {query.name!r}: no {what} {value!r} in the store{hint} "
+                         f"({listing})")
+
+
+SCOPES = ("auto", "model", "notes", "all")
+_FILES_OF_FORMAT = "SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?g <https://w3id.org/gtkg/ontology#format> {} }} }}"
+
+
+def graphs_in_scope(backend, scope: str, *, timeout: float | None = None) -> list | None:
+    """The graphs whose statements count under `scope` (see the module docstring), sorted; None for every graph.
+
+    One small query on the open backend lists the files of the format asked for (none for "all"); auto asks
+    for the model files only, a lookup however many notes there are.
+    """
+    if scope not in SCOPES:
+        raise ParameterError(f"scope must be one of {', '.join(SCOPES)}, not {scope!r}")
+    if scope == "all":
+        return None
+    sparql = _FILES_OF_FORMAT.format(nt_term("model" if scope == "auto" else scope))
+    graphs = sorted(IRI(row[0]) for row in backend.query(sparql, timeout=timeout).rows)
+    return None if scope == "auto" and not graphs else graphs
 
 
 def with_values(text: str, bound: dict) -> str:
-    """Bind variables by a VALUES block at the start of every WHERE group of each (sub)query that uses them.
+    """Bind variables by VALUES blocks at the start of every WHERE group of each (sub)query that names them.
 
-    A (sub)query uses a variable when it names it outside its own subqueries (or selects *); the others
-    cannot see it, so they are left alone: a VALUES block joins its one row to every solution of the group,
-    which costs time on large groups and changes nothing there.
+    A (sub)query names a variable when it does so outside its own subqueries; the others cannot see it, so
+    they are left alone (a VALUES block there would join its rows to every solution of the group: time on
+    large groups, and as many copies of each solution as a list has items). A subquery that selects the
+    variable (`{ SELECT ?_scope ?x WHERE ...`) hands it to the (sub)query around it, which binds it once for
+    all such subqueries. A list binds one row per item (see _values_block).
 
     >>> print(with_values("SELECT ?x WHERE { ?x ?p ?_v }", {"_v": 'a" } UNION { ?s ?p ?o'}))
     SELECT ?x WHERE {
       VALUES (?_v) { ("a\\" } UNION { ?s ?p ?o") }
      ?x ?p ?_v }
+    >>> print(with_values("SELECT ?x WHERE { { SELECT ?_g ?x WHERE { GRAPH ?_g { ?x ?p ?o } } } }",
+    ...                   {"_g": [IRI("urn:a"), IRI("urn:b")]}))
+    SELECT ?x WHERE {
+      { SELECT ?_g WHERE { VALUES ?_g { <urn:a> <urn:b> } } }
+     { SELECT ?_g ?x WHERE { GRAPH ?_g { ?x ?p ?o } } } }
     """
     if not bound:
         return text
@@ -234,12 +360,12 @@ def with_values(text: str, bound: dict) -> str:
     opened = []  # for each open brace: the subquery it opens, or None
     inside = [queries[0]]  # the (sub)queries around the current position, innermost last
     for m in _TOKENS.finditer(text):
-        kind = m.lastgroup
+        kind, query = m.lastgroup, inside[-1]
         if kind == "where":
-            inside[-1].wheres.append(m.end())
+            query.wheres.append(m.end())
             opened.append(None)
         elif kind == "subquery":
-            queries.append(_Query(uses=bool(m.group("all"))))  # SELECT * sees every variable
+            queries.append(_Query(parent=query))
             inside.append(queries[-1])
             opened.append(queries[-1])
         elif kind == "open":
@@ -247,26 +373,49 @@ def with_values(text: str, bound: dict) -> str:
         elif kind == "close":
             if opened and opened.pop() is not None:
                 inside.pop()
-        elif kind == "star":  # the top query selects *
-            queries[0].uses = True
+        elif kind in ("paren", "unparen"):
+            query.depth += 1 if kind == "paren" else -1
         elif kind == "var" and m.group()[1:] in bound:
-            inside[-1].uses = True
+            selected = query.parent is not None and not query.wheres and query.depth == 0
+            (query.selects if selected else query.uses).add(m.group()[1:])
     if not any(q.wheres for q in queries):
         raise QueryError("a query with parameters needs a 'WHERE {' clause to bind them in")
-    names = " ".join(f"?{name}" for name in bound)
-    terms = " ".join(nt_term(value) for value in bound.values())
-    block = f"\n  VALUES ({names}) {{ ({terms}) }}\n"
+    for query in reversed(queries):  # innermost first, so that a variable selected at every level goes up
+        if query.parent is not None:
+            query.uses -= query.selects
+            query.parent.uses |= query.selects
+    blocks = sorted((end, _values_block(q.uses, bound)) for q in queries if q.uses for end in q.wheres)
     pieces, last = [], 0
-    for end in sorted(end for q in queries if q.uses for end in q.wheres):
+    for end, block in blocks:
         pieces += [text[last:end], block]
         last = end
     return "".join(pieces) + text[last:]
 
 
+def _values_block(names: set, bound: dict) -> str:
+    """One VALUES row for the variables bound to one value; for each variable bound to a list, a subquery of
+    its VALUES, one row per item. The engine joins a subquery by hash, as it joined the scope when the queries
+    worked it out themselves; a bare VALUES block of a thousand graphs has it look each pattern up graph by
+    graph instead (three times slower on a study of a thousand notes)."""
+    single = [name for name in bound if name in names and not isinstance(bound[name], list)]
+    lists = [name for name in bound if name in names and isinstance(bound[name], list)]
+    lines = []
+    if single:
+        variables = " ".join(f"?{name}" for name in single)
+        lines.append(f"VALUES ({variables}) {{ ({' '.join(nt_term(bound[name]) for name in single)}) }}")
+    for name in lists:
+        items = " ".join(nt_term(value) for value in bound[name])
+        lines.append(f"{{ SELECT ?{name} WHERE {{ VALUES ?{name} {{ {items} }} }} }}")
+    return "".join(f"\n  {line}" for line in lines) + "\n"
+
+
 @dataclass
 class _Query:
-    uses: bool = False  # names a bound variable
+    parent: "_Query | None" = None  # the (sub)query around it
+    uses: set = field(default_factory=set)  # the bound variables it names (and binds)
+    selects: set = field(default_factory=set)  # those it selects as they are (a subquery: its parent binds them)
     wheres: list = field(default_factory=list)  # where its WHERE groups open
+    depth: int = 0  # parentheses open in its SELECT clause: a variable in an expression is not selected as it is
 
 
 # Strings, IRIs and comments are matched first so that a WHERE, a brace or a variable inside them is skipped.
@@ -275,10 +424,11 @@ _TOKENS = re.compile(r"""
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
   | (?P<comment>\#[^\n]*)
   | (?P<where>\bWHERE\s*\{)
-  | (?P<subquery>\{\s*SELECT\b(?P<all>\s+(?:DISTINCT\s+|REDUCED\s+)?\*)?)
-  | (?P<star>\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?\*)
+  | (?P<subquery>\{\s*SELECT\b)
   | (?P<open>\{)
   | (?P<close>\})
+  | (?P<paren>\()
+  | (?P<unparen>\))
   | (?P<var>[?$]\w+)
 """, re.IGNORECASE | re.DOTALL | re.VERBOSE)
 

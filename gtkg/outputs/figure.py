@@ -1,0 +1,49 @@
+"""The saturation figure, as SVG or PDF: the codes found so far over the sources in the order they were coded
+(a line), and the new codes each source brought (bars).
+
+Drawn with matplotlib, the optional extra `plots` (pip install 'gtkg[plots]'); without it, write raises a
+MissingToolError that says so. The files are the same bytes for the same curve (no dates, fixed ids).
+"""
+
+import io
+
+from gtkg.errors import MissingToolError
+
+WIDTH, HEIGHT = 6.4, 3.2  # inches: a figure across one column of a paper
+INSTALL = "pip install 'gtkg[plots]'"
+
+
+def write(curve, output) -> bytes:
+    """The figure of a saturation curve (a Table with columns source, new and total)."""
+    pyplot = _pyplot()
+    rows = curve.dicts()
+    positions = range(len(rows))
+    with pyplot.rc_context({"svg.hashsalt": "gtkg", "svg.fonttype": "none", "font.size": 8}):
+        figure, axes = pyplot.subplots(figsize=(WIDTH, HEIGHT))
+        try:
+            axes.bar(positions, [row["new"] for row in rows], color="#9fb7d9", label="new codes")
+            axes.plot(positions, [row["total"] for row in rows], color="#4c72b0", marker=".", label="codes so far")
+            axes.set_xticks(list(positions), [row["source"] for row in rows], rotation=90,
+                            fontsize=6 if len(rows) > 40 else 8)
+            axes.set_xlabel("sources, in the order they were coded")
+            axes.set_ylabel("codes")
+            axes.legend(frameon=False)
+            figure.tight_layout()
+            buffer = io.BytesIO()
+            metadata = {"Date": None} if output.extension == "svg" else {"CreationDate": None}
+            figure.savefig(buffer, format=output.extension, metadata=metadata)
+        finally:
+            pyplot.close(figure)
+    return buffer.getvalue()
+
+
+def _pyplot():
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")  # no display: draw to files only
+        from matplotlib import pyplot
+    except ImportError as exc:
+        raise MissingToolError(f"the saturation figure needs matplotlib ({exc}); install it with {INSTALL}") \
+            from exc
+    return pyplot
