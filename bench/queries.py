@@ -59,6 +59,7 @@ def other_queries(checkout: str):
     """The gtkg.queries module of another checkout, with its own .rq files, beside this one's."""
     spec = importlib.util.spec_from_file_location("base_queries", Path(checkout) / "gtkg" / "queries" / "__init__.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 

@@ -1,7 +1,9 @@
 """Stored SPARQL queries: one `.rq` file per question, with a `#+ key: value` header.
 
 Header keys: summary, description, columns, lists (columns holding lists, joined in SPARQL with
-GROUP_CONCAT(...; separator="|"); empty items are dropped), sort (how list items are ordered, e.g.
+GROUP_CONCAT(...; separator="|"); empty items are dropped), joined (text columns that may hold several values,
+joined in SPARQL with GROUP_CONCAT(...; separator="\u001F"): gtkg shows them sorted, joined by " / ", since
+engines join in orders of their own), sort (how list items are ordered, e.g.
 `sources natural`: SPARQL leaves the order inside GROUP_CONCAT open), order (how rows are ordered, e.g.
 `source natural, count desc`; sorting in Python is much faster than ORDER BY on strings in the embedded
 store, and gives the study's natural order of source ids), and one `param` line per parameter:
@@ -20,7 +22,7 @@ each file (its gt:format). auto is the model files when any are loaded, so the p
 executing the model gives them, and all files otherwise; trace-vs-model compares the two. gtkg works the
 scope out once per query, in Python (graphs_in_scope: one small query for the files of a format), and binds
 ?_scope to the graphs in scope, one VALUES row each; for all it leaves ?_scope unbound. A query reads what
-counts with `GRAPH ?_scope { ... }` in a subquery that keeps each answer once (DISTINCT, or an aggregate
+counts with `GRAPH ?_scope { ... }` in a subquery that keeps each answer once (GROUP BY, or an aggregate
 that ignores repeats), so a statement made in several files counts once. Run alone in any SPARQL editor,
 over the union of the graphs, a stored query therefore answers for scope all.
 
@@ -45,6 +47,16 @@ joined to them by hash too; several scans of statements in scope, each a subquer
 around them (see with_values). bench/queries.py --base times a rewritten query beside the old one, and
 bench/query_answers.py checks that it still gives every answer it gave.
 
+Every server must give the same answers (tests/test_same_results.py runs every query on Oxigraph and Virtuoso
+too). Virtuoso 7.2 answers some forms wrongly, so the queries avoid them: a subquery drops repeats with
+`GROUP BY ?a ?b`, never `SELECT DISTINCT` (around DISTINCT subqueries it loses rows of large joins, and GROUP
+BY costs the embedded store the same); strings that come from stored literals through an aggregate or REPLACE
+are compared or sorted as STR(...) (it compares MIN("notes") with "notes" as unequal, and orders such values in
+its own way); no COALESCE around an aggregate that joins (SQ156 compiler error); no property path with * inside
+EXISTS (it finds nothing); and a comparison between the rows of two subqueries goes in a FILTER around the
+subquery that pairs them. A row's order never comes from GROUP_CONCAT: several values of one text column are
+joined with \u001F and sorted by `#+ joined:`.
+
 >>> q = get("sources")
 >>> q.name, q.columns[:3]
 ('sources', ['id', 'title', 'url'])
@@ -62,6 +74,7 @@ from gtkg.table import cell
 
 QUERY_DIR = Path(__file__).parent
 LIST_SEPARATOR = "|"
+JOINED_SEPARATOR, JOINED_SHOWN = "\x1f", " / "  # a `joined` column's values, in SPARQL and as shown
 TYPES = ("string", "integer", "source", "code", "kind", "polarity", "iri")
 POLARITIES = {notation: IMPACTS[name] for name, notation in IMPACT_NOTATIONS.items()}
 POLARITY_WORDS = {name: notation for name, notation in IMPACT_NOTATIONS.items()}  # as the model files write them
@@ -93,6 +106,7 @@ class StoredQuery:
     path: Path
     sort: dict = field(default_factory=dict)  # list column -> how its items are ordered
     order: list = field(default_factory=list)  # (column, natural|desc): how rows are ordered
+    joined: list = field(default_factory=list)  # text columns of several values, sorted and shown with " / "
     empty: str = ""  # why a query may answer no rows, with {param} for the values given (`#+ empty:`)
 
 
@@ -115,8 +129,11 @@ def parse_header(text: str, path: Path) -> StoredQuery:
     lists = [c.strip() for c in meta.get("lists", "").split(",") if c.strip()]
     sort = _parse_sort(meta.get("sort", ""), lists, path)
     order = _parse_order(meta.get("order", ""), split, path)
+    joined = [c.strip() for c in meta.get("joined", "").split(",") if c.strip()]
+    if unknown := [c for c in joined if c not in split]:
+        raise QueryError(f"{path}: '#+ joined:' names {unknown[0]!r}, which is not a column of '#+ columns:'")
     return StoredQuery(path.stem, meta["summary"], meta.get("description", ""), split, lists, params, text, path,
-                       sort, order, meta.get("empty", ""))
+                       sort, order, empty=meta.get("empty", ""), joined=joined)
 
 
 def _parse_sort(value: str, lists: list, path: Path) -> dict:
@@ -449,6 +466,10 @@ def shape(query: StoredQuery, table):
             text = values[position]
             items = [v for v in str(text).split(LIST_SEPARATOR) if v] if text else []
             values[position] = sorted(items, key=natural_key) if sort == "natural" else items
+    for position in [position for position, column in enumerate(columns) if column in query.joined]:
+        for values in rows:
+            if isinstance(values[position], str) and JOINED_SEPARATOR in values[position]:
+                values[position] = JOINED_SHOWN.join(sorted(values[position].split(JOINED_SEPARATOR), key=natural_key))
     if query.order:
         rows = _sorted_rows(rows, [(columns.index(column), how) for column, how in query.order])
     table.columns, table.rows = columns, rows
