@@ -5,6 +5,7 @@ servers that misbehave on purpose."""
 import json
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -29,6 +30,17 @@ class ServerUnavailable(Exception):
 
 class NotInstalled(ServerUnavailable):
     """A server of a system package that is not installed (where .ci/run could not install it)."""
+
+
+def _die_with_parent() -> None:
+    """In the server's process, before it runs: end it when the process that started it ends (Linux), so that a
+    killed test run leaves no server behind."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # another system: the fixtures still stop it
 
 
 def free_port() -> int:
@@ -108,7 +120,7 @@ class OxigraphServer(SparqlServer):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen([binary, "serve", "--bind", f"127.0.0.1:{self.port}", *options],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=_die_with_parent)
 
     query_url = property(lambda self: self.base + "/query")
     update_url = property(lambda self: self.base + "/update")
@@ -126,16 +138,16 @@ class VirtuosoServer(SparqlServer):
     name = "virtuoso-t"
     user = password = "dba"
 
-    def __init__(self, binary: str, folder: Path):
+    def __init__(self, binary: str, folder: Path, settings: dict | None = None):
         self.folder = folder
         self.sql_port, self.port = free_port(), free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         ini = folder / "virtuoso.ini"
-        ini.write_text(virtuoso_ini(VIRTUOSO_INI.read_text(encoding="utf-8"), folder, self.sql_port, self.port),
-                       encoding="utf-8")
+        ini.write_text(virtuoso_ini(VIRTUOSO_INI.read_text(encoding="utf-8"), folder, self.sql_port, self.port,
+                                    settings or {}), encoding="utf-8")
         self.log = open(folder / "virtuoso.out", "wb")  # noqa: SIM115 - closed by stop()
         self.process = subprocess.Popen([binary, "+foreground", "+configfile", str(ini)], cwd=folder,
-                                        stdout=self.log, stderr=subprocess.STDOUT)
+                                        stdout=self.log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
 
     query_url = update_url = property(lambda self: self.base + "/sparql")
     store_url = property(lambda self: self.base + "/sparql-graph-crud")
@@ -157,9 +169,10 @@ class VirtuosoServer(SparqlServer):
         self.log.close()
 
 
-def virtuoso_ini(text: str, folder: Path, sql_port: int, http_port: int) -> str:
-    """The packaged virtuoso.ini with its database files in `folder`, its SQL and HTTP ports on 127.0.0.1, and
-    no VAD packages to install (the Conductor would double the start time)."""
+def virtuoso_ini(text: str, folder: Path, sql_port: int, http_port: int, settings: dict) -> str:
+    """The packaged virtuoso.ini with its database files in `folder`, its SQL and HTTP ports on 127.0.0.1, no VAD
+    packages to install (the Conductor would double the start time), and `settings` (key -> value) instead of
+    the packaged values of those keys (the tests use none: they run Virtuoso as packaged)."""
     section = ""
     lines = []
     for line in text.splitlines():
@@ -173,6 +186,8 @@ def virtuoso_ini(text: str, folder: Path, sql_port: int, http_port: int) -> str:
             line = f"ServerPort = 127.0.0.1:{sql_port if section == 'Parameters' else http_port}"
         elif key == "VADInstallDir":
             line = f"VADInstallDir = {folder}/"
+        elif key in settings:
+            line = f"{key} = {settings[key]}"
         lines.append(line)
     return "\n".join(lines) + "\n"
 
@@ -196,8 +211,9 @@ def start_oxigraph(*options: str) -> OxigraphServer:
     raise reason
 
 
-def start_virtuoso(folder: Path) -> VirtuosoServer:
-    """Virtuoso with a new database in `folder` (made anew on each try), ready to answer and to take updates."""
+def start_virtuoso(folder: Path, settings: dict | None = None) -> VirtuosoServer:
+    """Virtuoso with a new database in `folder` (made anew on each try), ready to answer and to take updates;
+    `settings` change values of its virtuoso.ini (see virtuoso_ini)."""
     binary = shutil.which("virtuoso-t")
     if not binary or not VIRTUOSO_INI.exists():
         raise NotInstalled("Virtuoso is not installed (apt-get install virtuoso-opensource)")
@@ -205,7 +221,7 @@ def start_virtuoso(folder: Path) -> VirtuosoServer:
         where = folder / f"try-{attempt}"
         where.mkdir(parents=True)
         try:
-            server = VirtuosoServer(binary, where)
+            server = VirtuosoServer(binary, where, settings)
         except OSError as exc:
             raise ServerUnavailable(f"cannot run {binary}: {exc}") from exc
         try:

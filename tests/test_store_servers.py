@@ -162,6 +162,17 @@ def test_union_default_graph_is_refused_where_the_server_holds_other_graphs(virt
         sparql("ASK { ?s ?p ?o }", store=virtuoso.query_url)
 
 
+def test_a_study_of_many_files_is_queried(virtuoso, write, tmp_path):
+    """Virtuoso repeats each graph of a query's dataset in a header of its answer: 60 files, 120 headers (Python's
+    HTTP client stops at 100 by default)."""
+    paths = [write(f"f{n}.nt", f"<urn:s{n}> <urn:p> <urn:o> .\n") for n in range(60)]
+    embedded = str(tmp_path / "store")
+    for store in (embedded, virtuoso.query_url):
+        load(paths, store=store)
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s <urn:p> ?o }"
+    assert sparql(query, store=virtuoso.query_url).rows == sparql(query, store=embedded).rows == [[60]]
+
+
 # -- URLs: which server answers
 
 

@@ -379,8 +379,9 @@ class RemoteStore(Store):
     # -- HTTP, and which server answers
 
     def _send(self, method: str, url: str, data: bytes | None = None, headers: dict | None = None, *,
-              idempotent: bool = True, endpoint: Endpoint | None = None) -> Answer:
-        answer = send(endpoint or self.endpoint, method, url, data, headers, idempotent=idempotent)
+              idempotent: bool = True, endpoint: Endpoint | None = None, expected_headers: int = 0) -> Answer:
+        answer = send(endpoint or self.endpoint, method, url, data, headers, idempotent=idempotent,
+                      expected_headers=expected_headers)
         if not self._heard:
             self._heard = True
             server = recognize(answer.headers)
@@ -406,7 +407,7 @@ class RemoteStore(Store):
             endpoint = dataclasses.replace(endpoint, timeout=timeout)
         answer = self._send("POST", self.endpoint.query, urllib.parse.urlencode(form).encode("ascii"),
                             {"Content-Type": FORM, "Accept": ACCEPT_RDF if graph_result else ACCEPT_RESULTS},
-                            endpoint=endpoint)
+                            endpoint=endpoint, expected_headers=len(form))
         if graph_result:
             rdf_format = ox.RdfFormat.from_media_type(answer.media) or ox.RdfFormat.N_TRIPLES
             return _parsed(answer, lambda: read(ox.parse(answer.body, format=rdf_format)))

@@ -33,6 +33,7 @@ from gtkg.store.servers import limits
 
 TRANSIENT_STATUS = {502, 503, 504}
 MAX_ANSWER_BYTES = 1 << 30  # an answer that never ends must not fill memory before its time is up
+HEADERS = 100  # header lines an answer may have (http.client's limit) beyond those a request expects
 
 
 class _TooLarge(Exception):
@@ -66,8 +67,11 @@ def _start(body: bytes, length: int) -> str:
 
 
 def send(endpoint: Endpoint, method: str, url: str, data: bytes | None = None, headers: dict | None = None, *,
-         idempotent: bool = True) -> Answer:
-    """One request, retried on transient failures with backoff; a 2xx Answer, else an EndpointError."""
+         idempotent: bool = True, expected_headers: int = 0) -> Answer:
+    """One request, retried on transient failures with backoff; a 2xx Answer, else an EndpointError.
+    `expected_headers`: header lines the answer may have beyond the usual (Virtuoso repeats each graph of a
+    query's dataset in one)."""
+    http.client._MAXHEADERS = HEADERS + expected_headers  # read by http.client as it parses the answer
     attempt, answered = 0, False
     while True:
         outcome = _attempt(endpoint, method, url, data, headers or {})
