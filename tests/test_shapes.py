@@ -131,13 +131,13 @@ def test_link_to_an_undeclared_code_is_a_violation_at_the_link(study):
     assert only(report, "wrong-kind") == []  # an undeclared end is reported once
 
 
-def test_code_listed_in_notes_but_never_declared_is_a_violation_at_the_trace(study):
-    notes = NOTES.replace("store_decision, lake, mesh, cost", "store_decision, lake, mesh, cost, lakehouse")
+def test_code_listed_in_notes_but_never_declared_is_a_violation_at_its_line(study):
+    notes = NOTES.replace("store_decision, lake, mesh, cost", "store_decision, lake, mesh, cost,\nlakehouse")
     report = study({"m.py": MODEL, "s_1.md": notes})
     [finding] = only(report, "undeclared-code")
-    assert places([finding]) == [("violation", "s_1.md", coding_trace_line(notes))]
-    assert finding.value == "lakehouse" and finding.path == "gt:names"
-    assert finding.focus_label == f"axial coding trace at s_1.md:{coding_trace_line(notes)}"
+    assert places([finding]) == [("violation", "s_1.md", line_of(notes, "lakehouse"))]
+    assert finding.value == "lakehouse" and finding.path == "gt:code"
+    assert finding.focus_label == "containment s1 → lakehouse"
 
 
 def test_undeclared_link_end_in_notes_is_reported_once_at_the_link(study):

@@ -131,7 +131,16 @@ class FileEmitter:
         return node
 
     def _link_contains(self, node, link):
-        source, code = self.ref(link.a, "source"), self.ref(link.b)
+        self._contains(node, self.ref(link.a, "source"), self.ref(link.b))
+
+    def containment(self, source: IRI, code: IRI, line: int) -> IRI:
+        """A containment stated where a code list of the notes names the code."""
+        node = self.located("link", GT.Containment, line)
+        self.add(node, RDF.type, GT.Link)
+        self._contains(node, source, code)
+        return node
+
+    def _contains(self, node: IRI, source: IRI, code: IRI) -> None:
         self.add(source, GT.containsCode, code)
         self.add(node, GT.source, source)
         self.add(node, GT.code, code)

@@ -16,8 +16,9 @@ from itertools import accumulate
 
 from gtkg.loaders import Graph, InputFile, Study, decode
 from gtkg.loaders.codeable import Env, interpret_text
+from gtkg.loaders.codeable.listings import recover_list
 from gtkg.loaders.emit import FileEmitter
-from gtkg.loaders.records import INFO, MAX_TEXT, WARNING, Diagnostic, Fragment
+from gtkg.loaders.records import INFO, MAX_TEXT, WARNING, Diagnostic, Fragment, Listing
 from gtkg.ontology import GT
 
 HEADER_FIELDS = ("url", "tiny url", "archive url", "title", "source code", "example", "source type",
@@ -40,6 +41,7 @@ FENCE_CLOSE = re.compile(r"^\s*`{3,}\s*$")
 NUMBER = re.compile(r"\d+")
 SEPARATOR = re.compile(r"[,;]")
 QUOTE_MARK = re.compile(r"^\s*>\s?")
+SPACED_ASSIGNMENT = re.compile(r"\s*+([A-Za-z_]\w*+(?:[ \t]++\w++){1,3})[ \t]*+=[^=]")
 # Headings, trace markers, fences and quotes all start (after blanks) with one of these; most lines don't.
 MARKUP_STARTS = frozenset("#*`>")
 
@@ -233,6 +235,7 @@ class _Parser:
             self.open_trace(Trace("axial", opening + 1, opening + 1))
         if self.trace is not None:
             fence.fragment = interpret_text(body, opening + 2, self.env)
+            _recover_lists(fence.fragment)
             self.trace.fences.append(fence)
             self.trace_parts.append("\n".join(self.lines[opening:end + 1]) + "\n")
             self.trace.end_line = min(end + 1, len(self.lines))
@@ -297,6 +300,28 @@ class _Parser:
 
     def note(self, line, problem, message, severity, text=""):
         self.notes.diagnostics.append(Diagnostic(line or 1, problem, message, severity, text[:MAX_TEXT]))
+
+
+def _recover_lists(fragment: Fragment) -> None:
+    """The parts of a fence that do not parse but hold only a list of names (an unclosed quote or bracket, a
+    name with spaces): their names are listed, each at its line, and the diagnostic says what was read."""
+    kept = []
+    for diag in fragment.diagnostics:
+        found = recover_list(diag.text, diag.line) if diag.problem == "unreadable-snippet" else None
+        if found is None:
+            if diag.problem == "unreadable-snippet" and (m := SPACED_ASSIGNMENT.match(diag.text)):
+                diag.message += f" (a variable with spaces in its name? write {m.group(1).replace(' ', '_')})"
+            kept.append(diag)
+            continue
+        if found.names:
+            fragment.listings.append(Listing(found.names, diag.line, found.lines))
+            kept.append(Diagnostic(diag.line, "recovered-code-list", f"this code list is not valid Python (an "
+                                   f"unclosed quote or bracket?); its {len(found.names)} name(s) are read: "
+                                   f"{', '.join(found.names)}; fix the quotes to be sure", INFO, diag.text,
+                                   diag.end_line))
+        kept += [Diagnostic(line, problem, message, WARNING, diag.text.split("\n")[line - diag.line].strip())
+                 for line, problem, message in found.problems]
+    fragment.diagnostics[:] = kept
 
 
 def _mib(chars: int) -> str:
@@ -412,6 +437,7 @@ def _emit_trace(trace: Trace, out, source, excerpts: list, *, in_header: bool) -
         code = out.ref(var)
         out.add(node, GT.mentions, code)
         named.add(var)
+    listed = set()
     for fence in trace.fences:
         fragment = fence.fragment
         for decl in fragment.declarations:
@@ -424,6 +450,12 @@ def _emit_trace(trace: Trace, out, source, excerpts: list, *, in_header: bool) -
             if source is not None and not in_header:
                 out.add(source, GT.containsCode, code)
             named.add(var)
+        if source is not None and not in_header:
+            for listing in fragment.listings:  # a code list states the containment where it names the code
+                for var, line in listing.placed():
+                    if var not in listed:
+                        listed.add(var)
+                        out.containment(source, out.ref(var), line)
     for var in named:
         code = out.ref(var)
         for excerpt in evidence:
