@@ -32,8 +32,9 @@ def default_studies(work: Path) -> list[Path]:
 
 def build(tree: Path, study: Path, out: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(tree)}
+    # run outside the repository: `python -m` puts the working folder first on sys.path, ahead of PYTHONPATH
     run = subprocess.run([sys.executable, "-m", "gtkg", "build", str(study), "-o", str(out)], env=env,
-                         capture_output=True, text=True)
+                         capture_output=True, text=True, cwd=out.parent)
     if run.returncode not in (0, 1):
         raise SystemExit(f"build of {study} with {tree} failed: {run.stderr.strip()}")
 
