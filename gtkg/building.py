@@ -36,11 +36,12 @@ class BuildSummary:
 
 
 def build(paths, *, output, store=None, study: str = DEFAULT_STUDY, base: str | None = None,
-          fail_on: str | None = None, progress: Callable | None = None) -> BuildSummary:
+          fail_on: str | None = None, shapes=(), progress: Callable | None = None) -> BuildSummary:
     """Load `paths`, write every parameterless stored query as CSV, Markdown and LaTeX, the graph as Turtle
     and the validation report into `output`.
 
-    `fail_on` (violation, warning or info) sets `failed` when validation finds problems at or above it.
+    Validation checks gtkg's shapes plus the `shapes` files (a study's own); `fail_on` (violation, warning or
+    info) sets `failed` when it finds problems at or above it.
     """
     from gtkg.exporting import export
     from gtkg.loading import load
@@ -53,7 +54,7 @@ def build(paths, *, output, store=None, study: str = DEFAULT_STUDY, base: str | 
         summary = BuildSummary(out, target.location, loaded)
         _write_tables(summary, target)
         _write(summary, "study.ttl", export(store=target, format="turtle"))
-        _write_validation(summary, target, fail_on)
+        _write_validation(summary, target, fail_on, shapes)
     _release(out, previous, summary.files)
     return summary
 
@@ -118,14 +119,14 @@ def _write_tables(summary: BuildSummary, store) -> None:
                 _write(summary, f"tables/{name}.{output.extension}", render(table, output.name))
 
 
-def _write_validation(summary: BuildSummary, store, fail_on: str | None) -> None:
+def _write_validation(summary: BuildSummary, store, fail_on: str | None, shapes=()) -> None:
     try:
         from gtkg.shapes import validate
     except ImportError as exc:  # the shapes need pySHACL and rdflib; the tables do not
         summary.validation = f"validation unavailable ({exc})"
         _write(summary, "validation.txt", summary.validation + "\n")
         return
-    report = validate(store=store, fail_on=fail_on or "violation")
+    report = validate(store=store, shapes=shapes, fail_on=fail_on or "violation")
     summary.findings = report.counts()
     summary.validation = ", ".join(f"{n} {severity}{'s' if n != 1 else ''}"
                                    for severity, n in summary.findings.items() if n) or "no findings"

@@ -217,7 +217,7 @@ DEFECTS_FOUND = {
     ("variable-assigned-twice", "Warning", 6),
     ("source-defined-twice", "Violation", 13),  # different values
     ("source-defined-twice", "Warning", 15),  # an exact copy
-    ("duplicate-containment", "Warning", 17),
+    ("duplicate-containment", "Warning", 16),  # at the list that holds the copy, not where it is linked
     ("unlinked-code-list", "Warning", 18),
     ("unsupported-statement", "Warning", 22),  # a loop creating codes
     ("unsupported-statement", "Warning", 24),  # a computed name

@@ -19,6 +19,8 @@ class Diagnostic:
     text: str = ""
     end_line: int | None = None
     about: str | None = None  # variable of the code (or source id) the finding is about
+    other_line: int | None = None  # the other side of a disagreement in the same file: its line and value
+    other_value: str | None = None
 
 
 @dataclass

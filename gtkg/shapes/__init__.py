@@ -18,20 +18,29 @@ SHAPES_FILE = Path(__file__).with_name("gtkg-shapes.ttl")
 __all__ = ["validate", "ValidationReport", "Finding", "SHAPES_FILE", "shapes_graph"]
 
 
-def validate(*, store=None, shapes=(), fail_on="violation") -> ValidationReport:
+def validate(*, store=None, shapes=(), fail_on="violation", severity=None, problems=(), sources=(),
+             files=()) -> ValidationReport:
     """Validate the study in the store (a folder, an endpoint, or an open store) against gtkg's shapes plus
     `shapes` files.
+
+    The report keeps the findings at or above `severity` (all by default; the text lists violations and warnings
+    and counts infos unless `severity="info"`), of the `problems` named, about the `sources` (ids) or in the
+    `files` (paths as loaded, or ending in them), each when given.
 
     Raises ShapeError when shapes cannot be read or use a feature gtkg does not support, StoreError when the
     data cannot be read.
     """
     from gtkg.shapes.rdflib_bridge import quiet_rdflib
+    from gtkg.shapes.report import Selection
 
+    if severity is not None:
+        check_threshold(severity)
+    selection = Selection(severity, tuple(problems), tuple(sources), tuple(files))
     with quiet_rdflib():
-        return _validate(store, shapes, fail_on)
+        return _validate(store, shapes, fail_on, selection)
 
 
-def _validate(store, shapes, fail_on) -> ValidationReport:
+def _validate(store, shapes, fail_on, selection) -> ValidationReport:
     from rdflib import URIRef
 
     from gtkg.shapes import engine, fallback
@@ -53,8 +62,9 @@ def _validate(store, shapes, fail_on) -> ValidationReport:
             results += fallback.run(db, graph, plan.delegated, as_written)
         for result in results:
             result.problem = result.problem or problem_of(graph, result.shape)
-        places = Places(db, {str(t) for r in results for t in (r.focus, r.value, r.file) if _is_iri(t)})
-        return build(engine.drop_shadowed(results, places), places, fail_on)
+        nodes = {str(t) for r in results for t in (r.focus, r.value, r.file, *(r.other or ())) if _is_iri(t)}
+        places = Places(db, nodes)
+        return build(engine.drop_shadowed(results, places), places, fail_on, selection)
 
 
 def shapes_graph(extra=()):

@@ -7,7 +7,7 @@ import ast
 
 from gtkg.loaders.codeable import api
 from gtkg.loaders.codeable.associations import snake, vocab
-from gtkg.loaders.codeable.limits import MAX_UNROLLED, LimitExceeded
+from gtkg.loaders.codeable.limits import MAX_PROBLEMS, MAX_UNROLLED, LimitExceeded
 from gtkg.loaders.codeable.listings import read_listing
 from gtkg.loaders.codeable.pyvalues import Module, Obj, PyDict, Unknown, Unsupported
 from gtkg.loaders.codeable.source import split_statements
@@ -24,7 +24,7 @@ from gtkg.loaders.codeable.syntax import (
     suspicious_call,
 )
 from gtkg.loaders.codeable.values import Values
-from gtkg.loaders.records import INFO, Fragment, Link, Listing
+from gtkg.loaders.records import INFO, WARNING, Diagnostic, Fragment, Link, Listing
 
 COMPOUND = {ast.For: "loop", ast.AsyncFor: "loop", ast.While: "loop", ast.If: "conditional block",
             ast.With: "with block", ast.AsyncWith: "with block", ast.Try: "try block",
@@ -294,17 +294,22 @@ class StatementReader:
 
     def docstring(self, node: ast.Constant) -> None:
         """A string statement lists codes when some line of it holds names (each name at its own line); a string
-        of prose is a comment."""
+        of prose is a comment. Its other lines are reported, each at its line with its text."""
         text, reading = node.value, self.reading
         # the lines of the value are those of the file, unless escapes or joined strings hide line breaks
         exact = (getattr(node, "end_lineno", None) or node.lineno) - node.lineno == text.count("\n")
         found = read_listing(text, node.lineno)
         if not found.names:
             return
-        lines = found.lines if exact else []
-        reading.fragment.listings.append(Listing(found.names, reading.line, lines))
-        for line, problem, message in found.problems:
-            reading.problem(message, problem=problem, line=line if exact else None)
+        reading.fragment.listings.append(Listing(found.names, reading.line, found.lines if exact else []))
+        reading.spend(len(found.problems))
+        rows = text.split("\n")
+        for line, problem, message in found.problems[:MAX_PROBLEMS]:
+            reading.fragment.diagnostics.append(Diagnostic(line if exact else node.lineno, problem, message,
+                                                           WARNING, rows[line - node.lineno].strip()))
+        if len(found.problems) > MAX_PROBLEMS:
+            reading.problem(f"{len(found.problems) - MAX_PROBLEMS:,} more lines of this code list are not code "
+                            "names", problem="not-a-name")
 
     def listed(self, node: ast.expr) -> list[tuple[str, int]]:
         """Code variables named by bare names, with their lines (a list variable stands for its elements)."""
