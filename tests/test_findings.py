@@ -293,3 +293,27 @@ def test_build_checks_a_studys_own_shapes(tmp_path):
                                    "--fail-on", "violation"])
     assert run.exit_code == 1, run.output
     assert "force variables are short" in (tmp_path / "out" / "validation.txt").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------- orphans
+
+def test_validate_and_query_orphans_agree_on_every_loose_end(study, tmp_path):
+    from gtkg.queries import run_query
+
+    model = MODEL + ('lonely = CClass(practice, "Lonely")\nnaming_decision = CClass(decision, "How to Name?")\n'
+                     'speed = CClass(force, "Speed")\nadd_force_relations({lake: {speed: positive}})\n')
+    notes = NOTES.replace("    \'\'\'\n#", "    \'\'\'\n    notes_only = CClass(practice, 'Notes Only')\n#")
+    report = study({"m.py": model, "s_1.md": notes})
+    validated = {(f.problem, f.focus_label, f.file, f.line) for f in report.findings
+                 if f.shape == "gts:OrphansShape"}
+    renamed = {"no-source": "code-not-contained"}
+    queried = {(renamed.get(r["problem"], r["problem"]), r["code"], r["file"], r["line"])
+               for r in run_query("orphans", {"scope": "all"}, store=tmp_path / "store").dicts()
+               if r["problem"] != "undeclared"}
+    assert validated == queried == {
+        ("option-without-decision", "lonely", "m.py", line_of(model, "lonely =")),
+        ("code-not-contained", "lonely", "m.py", line_of(model, "lonely =")),
+        ("decision-without-options", "naming_decision", "m.py", line_of(model, "naming_decision =")),
+        ("code-not-contained", "naming_decision", "m.py", line_of(model, "naming_decision =")),
+        ("code-not-contained", "speed", "m.py", line_of(model, "speed =")),
+        ("option-without-decision", "notes_only", "s_1.md", line_of(notes, "notes_only ="))}

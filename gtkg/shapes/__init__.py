@@ -43,16 +43,17 @@ def validate(*, store=None, shapes=(), fail_on="violation", severity=None, probl
 def _validate(store, shapes, fail_on, selection) -> ValidationReport:
     from rdflib import URIRef
 
-    from gtkg.shapes import engine, fallback
+    from gtkg.shapes import engine, fallback, orphans
     from gtkg.shapes.compiler import compile_shapes, problem_of
     from gtkg.shapes.places import Places
     from gtkg.shapes.report import build
+    from gtkg.store import using
     from gtkg.store.literals import written
 
     check_threshold(fail_on)
     graph = shapes_graph(shapes)
     plan = compile_shapes(graph)
-    with open_data(store) as db:
+    with using(store, read_only=True) as backend, _data(backend) as db:
         as_written = written(db)
         if as_written:  # literals of RDF files that the store rewrote: shapes that read them go to pySHACL
             plan = compile_shapes(graph, {URIRef(stored.predicate.value) for entries in as_written.values()
@@ -60,6 +61,7 @@ def _validate(store, shapes, fail_on, selection) -> ValidationReport:
         results = engine.run(plan, db, graph)
         if plan.delegated:
             results += fallback.run(db, graph, plan.delegated, as_written)
+        results += orphans.results(backend, db, graph)
         for result in results:
             result.problem = result.problem or problem_of(graph, result.shape)
         nodes = {str(t) for r in results for t in (r.focus, r.value, r.file, *(r.other or ())) if _is_iri(t)}
@@ -88,18 +90,23 @@ def open_data(store=None):
     A remote endpoint is copied once (all its quads) so that every check runs locally; a store without the
     ontology graph (loaded by other means) gets the ontology added to its copy.
     """
-    import pyoxigraph as ox
-
     from gtkg.store import using
 
-    with using(store, read_only=True) as backend:
-        db = backend.engine()
-        if db is None:
-            db = ox.Store()
-            db.bulk_extend(backend.quads())
-        if not db.contains_named_graph(ox.NamedNode(ONTOLOGY_GRAPH)):
-            db = _with_ontology(db)
+    with using(store, read_only=True) as backend, _data(backend) as db:
         yield db
+
+
+@contextmanager
+def _data(backend):
+    import pyoxigraph as ox
+
+    db = backend.engine()
+    if db is None:
+        db = ox.Store()
+        db.bulk_extend(backend.quads())
+    if not db.contains_named_graph(ox.NamedNode(ONTOLOGY_GRAPH)):
+        db = _with_ontology(db)
+    yield db
 
 
 def _with_ontology(db):

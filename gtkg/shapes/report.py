@@ -38,7 +38,6 @@ HOW_TO_FIX = {
     "untyped-link": "give the link stereotype_instances=... of its kind",
     "missing-option-name": "give add_decision_option_link its third argument, the option's name",
     "decision-without-options": "add add_decision_option_link(decision, option, \"name\")",
-    "decision-without-evidence": "add the decision to a source's code list",
     "option-without-decision": "make the design solution a decision's option: add_decision_option_link(...)",
     "code-not-contained": "add the code to a source's code list, or remove it",
     "force-without-impact": "add add_force_relations({option: {force: positive}}), or remove the force",
