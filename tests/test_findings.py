@@ -297,6 +297,18 @@ def test_build_checks_a_studys_own_shapes(tmp_path):
 
 # ---------------------------------------------------------------------------------------------- orphans
 
+def test_design_solutions_connected_to_an_option_through_dependencies_are_not_orphans(study):
+    model = MODEL + ('helper = CClass(practice, "Helper")\ntool = CClass(pattern, "Tool")\n'
+                     'lonely = CClass(practice, "Lonely")\n'
+                     'lake.add_links(helper, role_name="from", stereotype_instances=can_use)\n'
+                     'tool.add_links(helper, role_name="to", stereotype_instances=realizes)\n')
+    sources = SOURCES.replace("cost]", "cost, helper, tool, lonely]")
+    report = study({"m.py": model, "sources.py": sources})
+    [finding] = only(report, "option-without-decision")
+    assert (finding.file, finding.line, finding.focus_label) == ("m.py", line_of(model, "lonely ="), "lonely")
+    assert finding.message.startswith("the design solution is no decision's option")
+
+
 def test_validate_and_query_orphans_agree_on_every_loose_end(study, tmp_path):
     from gtkg.queries import run_query
 

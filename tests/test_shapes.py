@@ -204,6 +204,9 @@ def test_decision_no_source_contains_and_no_excerpt_supports_is_a_warning(study)
     [finding] = only(report, "code-not-contained")
     assert places([finding]) == [("warning", "m.py", line_of(model, "format_decision = "))]
     assert finding.message.startswith("no source contains this decision")
+    notes = NOTES.replace("# coding\n", "# coding\n\n> which format?\n\n**OPEN CODING TRACE:**\n"
+                          "Decision: format_decision\n")
+    assert only(study({"m.py": model, "s_1.md": notes}), "code-not-contained") == []  # an excerpt supports it
 
 
 def test_option_attached_to_no_decision_is_a_warning(study):

@@ -17,8 +17,9 @@ SHAPE = URIRef(GTS.OrphansShape)
 PROBLEMS = {  # the query's problem -> the finding's problem and message ({kind} is the code's kind)
     "no-source": ("code-not-contained", "no source contains this {kind}: add it to a source's code list (a "
                   "contained_code link or an axial coding trace of its notes), or remove it"),
-    "option-without-decision": ("option-without-decision", "the design solution is no decision's option: add "
-                                "add_decision_option_link(decision, solution, \"name\")"),
+    "option-without-decision": ("option-without-decision", "the design solution is no decision's option, and no "
+                                "dependency connects it to one: add add_decision_option_link(decision, solution, "
+                                "\"name\"), or a dependency (can_use, realizes, includes, ...) from an option"),
     "decision-without-options": ("decision-without-options", "the decision has no options: add "
                                  "add_decision_option_link(decision, option, \"name\")"),
 }

@@ -38,7 +38,7 @@ HOW_TO_FIX = {
     "untyped-link": "give the link stereotype_instances=... of its kind",
     "missing-option-name": "give add_decision_option_link its third argument, the option's name",
     "decision-without-options": "add add_decision_option_link(decision, option, \"name\")",
-    "option-without-decision": "make the design solution a decision's option: add_decision_option_link(...)",
+    "option-without-decision": "make the design solution a decision's option, or connect it to one by a dependency",
     "code-not-contained": "add the code to a source's code list, or remove it",
     "force-without-impact": "add add_force_relations({option: {force: positive}}), or remove the force",
     "notes-not-in-model": "add the codes to the source's contained_code list in the model, or drop them from the notes",
