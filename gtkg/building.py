@@ -51,15 +51,16 @@ class BuildSummary:
 
 
 def build(paths, *, output, store=None, study: str = DEFAULT_STUDY, base: str | None = None,
-          fail_on: str | None = None, rules: str = "booktabs", order=None,
+          fail_on: str | None = None, shapes=(), rules: str = "booktabs", order=None,
           progress: Callable | None = None) -> BuildSummary:
     """Load `paths`, write every parameterless stored query as CSV, Markdown and LaTeX, the paper tables, the
     diagrams, the design document, the saturation figure, the graph as Turtle and the validation report into
     `output`.
 
     `fail_on` (violation, warning or info) sets `failed` when validation finds problems at or above it.
-    `rules` (booktabs or ruled) sets the LaTeX tables' rules; `order` is a file listing the sources in the
-    order they were coded, for the saturation figure (default: natural order).
+    `shapes` are a study's own SHACL shapes files, checked too. `rules` (booktabs or ruled) sets the LaTeX
+    tables' rules; `order` is a file listing the sources in the order they were coded, for the saturation
+    figure (default: natural order).
     """
     from gtkg.exporting import export
     from gtkg.loading import load
@@ -74,7 +75,7 @@ def build(paths, *, output, store=None, study: str = DEFAULT_STUDY, base: str | 
         summary = BuildSummary(out, target.location, loaded)
         _write_design(summary, _write_tables(summary, target), rules, coded)
         _write(summary, "study.ttl", export(store=target, format="turtle"))
-        _write_validation(summary, target, fail_on)
+        _write_validation(summary, target, fail_on, shapes)
     _release(out, previous, summary.files)
     return summary
 
@@ -202,14 +203,14 @@ def _write_figures(summary: BuildSummary, space, order: list | None) -> None:
             return
 
 
-def _write_validation(summary: BuildSummary, store, fail_on: str | None) -> None:
+def _write_validation(summary: BuildSummary, store, fail_on: str | None, shapes=()) -> None:
     try:
         from gtkg.shapes import validate
     except ImportError as exc:  # the shapes need pySHACL and rdflib; the tables do not
         summary.validation = f"validation unavailable ({exc})"
         _write(summary, "validation.txt", summary.validation + "\n")
         return
-    report = validate(store=store, fail_on=fail_on or "violation")
+    report = validate(store=store, shapes=shapes, fail_on=fail_on or "violation")
     summary.findings = report.counts()
     summary.validation = ", ".join(f"{n} {severity}{'s' if n != 1 else ''}"
                                    for severity, n in summary.findings.items() if n) or "no findings"

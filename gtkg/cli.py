@@ -493,13 +493,15 @@ def serve(store, port, host, timeout, max_rows, allow_service, quiet):
               help="Base IRI of the study's data, and of relative IRIs in RDF files (default: each file's URI).")
 @click.option("--fail-on", type=click.Choice(["violation", "warning", "info"]), default=None,
               help="Exit with 1 when validation finds problems at or above this severity (default: never).")
+@click.option("--shapes", "shapes", multiple=True, type=click.Path(exists=True, dir_okay=False), metavar="EXTRA.ttl",
+              help="A study's own SHACL shapes, checked too (repeatable).")
 @rules_option
 @click.option("--order", type=click.Path(exists=True, dir_okay=False), metavar="FILE",
               help="The sources in the order they were coded (ids or note file names, one a line), for the "
                    "saturation figure (default: s1, s2, ..., then p1, ...).")
 @store_options
 @handle_errors
-def build(paths, output, study, base, fail_on, rules, order, store):
+def build(paths, output, study, base, fail_on, shapes, rules, order, store):
     """Load notes and models, then write every table, the paper's tables, the diagrams, the design document,
     the saturation figure, the graph and the validation report to DIR.
 
@@ -516,7 +518,7 @@ def build(paths, output, study, base, fail_on, rules, order, store):
 
     with _progress_bar() as progress:
         summary = build_study(paths, output=output, store=store, study=study, base=base, fail_on=fail_on,
-                              rules=rules, order=order, progress=progress)
+                              shapes=shapes, rules=rules, order=order, progress=progress)
     loaded = summary.loaded
     click.echo(f"Loaded {loaded.files} files: {loaded.sources} sources, {loaded.codes} codes, {loaded.excerpts} "
                f"excerpts, {loaded.triples} triples, {loaded.diagnostics} diagnostics", err=True)
@@ -542,20 +544,32 @@ def build(paths, output, study, base, fail_on, rules, order, store):
               show_default=True, help="text for people; turtle is the standard SHACL report graph.")
 @click.option("--fail-on", type=click.Choice(["violation", "warning", "info"]), default="violation",
               show_default=True, help="Exit with 1 when a finding is of this severity or worse.")
+@click.option("--severity", type=click.Choice(["violation", "warning", "info"]), default=None,
+              help="Report only findings of this severity or worse, and list them all (default: all findings; "
+                   "the text lists violations and warnings and counts infos).")
+@click.option("--problem", "problems", multiple=True, metavar="NAME",
+              help="Report only findings of this problem, e.g. undeclared-code (repeatable).")
+@click.option("--source", "sources", multiple=True, metavar="ID",
+              help="Report only findings about this source (its id, e.g. s7), its links or its notes (repeatable).")
+@click.option("--file", "files", multiple=True, metavar="PATH",
+              help="Report only findings in this input file (repeatable).")
 @output_option
 @store_options
 @handle_errors
-def validate(shapes, fmt, fail_on, output, store):
+def validate(shapes, fmt, fail_on, severity, problems, sources, files, output, store):
     """Check the study graph against gtkg's SHACL shapes (and a study's own).
 
-    Findings are grouped by severity and by the code, source or link they are about, each with its
-    file:line. Exit code 0: no findings at or above --fail-on; 1: some; 2: data or shapes unreadable.
+    The text report leads with what to fix first: violations, then warnings, grouped by problem with a count
+    and how to fix it; each finding is one line starting with its file:line. Infos are counted (list them with
+    --severity info). The filters narrow the report and the exit code to what they keep. Exit code 0: no
+    findings at or above --fail-on; 1: some; 2: data or shapes unreadable.
 
-    Example: gtkg validate --fail-on warning -o report.txt
+    Example: gtkg validate --fail-on warning --file notes/s_7.md
     """
     from gtkg.shapes import validate as validate_study
 
-    report = validate_study(store=store, shapes=shapes, fail_on=fail_on)
+    report = validate_study(store=store, shapes=shapes, fail_on=fail_on, severity=severity, problems=problems,
+                            sources=sources, files=files)
     write({"text": report.text, "turtle": report.turtle, "json": report.json}[fmt](), output)
     if output:
         click.echo(report.summary(), err=True)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from gtkg.loaders import Graph, InputFile, Study, cyclic_gc_paused, decode
 from gtkg.loaders.codeable import Env, interpret, split_statements
 from gtkg.loaders.emit import FileEmitter
-from gtkg.loaders.records import VIOLATION, WARNING, Diagnostic, Fragment
+from gtkg.loaders.records import INFO, VIOLATION, WARNING, Diagnostic, Fragment
 from gtkg.ontology import GT, RDF
 
 REFERENCE_METACLASSES = ("source", "reference")
@@ -116,6 +116,7 @@ def _find_defects(models: Models, env: Env) -> None:
     _redefinitions(env)
     _duplicate_links(models, env)
     _unlinked_lists(models, env)
+    _unloaded_imports(models, env)
 
 
 def _redefinitions(env: Env) -> None:
@@ -159,12 +160,31 @@ def _duplicate_links(models: Models, env: Env) -> None:
                 seen[pair] = (key, link.line, here)
                 continue
             where = f"{first[0]}:{first[1]}"
+            listed = _list_listing_twice(models, fragment, link) if link.kind == "contains" else None
+            if listed is not None:  # reported where the copy is written: the list
+                var, holder, line = listed
+                holder.found(line, "duplicate-containment", f"code {link.b} is listed twice in {var} for source {a}; "
+                             f"CodeableModels stops the model where it is linked ({key}:{link.line}: 'trying to "
+                             "link the same link twice'); remove the copy", about=link.b)
+                continue
             if link.kind == "contains":
                 problem, message = "duplicate-containment", f"code {link.b} is listed twice for source {a}"
             else:
                 problem, message = "duplicate-link", f"the {link.kind} link {a} -> {link.b} is added twice"
             fragment.found(link.line, problem, f"{message} (first at {where}); CodeableModels stops the model here "
                            "('trying to link the same link twice'); remove the copy", about=link.b)
+
+
+def _list_listing_twice(models: Models, fragment: ModelFile, link) -> tuple | None:
+    """(variable, its file, its line) of the code list a containment link was made from, when that list holds
+    the code twice: the list whose names are the codes the link's statement gave the source, in order."""
+    made = [other.b for other in fragment.links if other.kind == "contains" and other.line == link.line
+            and other.a == link.a]
+    for holder in models.files.values():
+        for var, (names, line) in holder.lists.items():
+            if names == made and names.count(link.b) > 1:
+                return var, holder, line
+    return None
 
 
 def _assigned_between(places: list, after: tuple, until: tuple) -> bool:
@@ -180,6 +200,23 @@ def _unlinked_lists(models: Models, env: Env) -> None:
             if var not in env.used and names and (var.endswith("codes") or set(names) <= codes):
                 fragment.found(line, "unlinked-code-list", f"the code list {var} is built but never linked to a "
                                "source; add it to an add_links(..., role_name=\"contained_code\") call")
+
+
+def _unloaded_imports(models: Models, env: Env) -> None:
+    """A name imported from a module that is not in the load and used as a code (`from map_models.apis import
+    api`) is declared there, out of gtkg's sight: an info naming the module, not an undeclared code."""
+    stems = {key.rsplit("/", 1)[-1].removesuffix(".py") for key in models.files}
+    used = {end for fragment in models.files.values() for link in fragment.links for end in (link.a, link.b)}
+    used |= {name for fragment in models.files.values() for names, _ in fragment.lists.values() for name in names}
+    for fragment in models.files.values():
+        for module, names, line in fragment.imports:
+            if module.rsplit(".", 1)[-1] in stems:
+                continue
+            for name in names:
+                if name in used and name not in env.metaclasses:
+                    fragment.found(line, "import-not-loaded", f"{name} is imported from {module}, which is not loaded, "
+                                   f"so gtkg cannot check it; load that module's file ({module.rsplit('.', 1)[-1]}"
+                                   ".py) with the other model files", INFO, about=name)
 
 
 def read(files: list[InputFile], study: Study) -> Iterator[Graph]:

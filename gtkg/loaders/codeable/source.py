@@ -64,10 +64,27 @@ def _split(text: str, first_line: int) -> tuple[list[ast.stmt], list[Diagnostic]
         statements = split_one_liners(text, first_line)
         if statements is not None:
             return statements, []
-    tree = _parse(textwrap.dedent(text), first_line - 1)
+    tree = _parse(dedent(text), first_line - 1)
     if tree is not None:
         return tree.body, []
     return _Recovery(text, first_line).run()
+
+
+def dedent(text: str) -> str:
+    """The text moved left by the indentation of its first line of code, as Python reads a statement: lines
+    less indented than that (a comment at column 0 after a code list indented by four spaces, the lines of a
+    quoted list written further left) move to column 0, where Python reads a comment or a string's line alike.
+    textwrap.dedent, which takes the least indentation of all lines, when no line is less indented.
+
+    >>> dedent("    a = 1\\n# note\\n    b = 2\\n")
+    'a = 1\\n# note\\nb = 2\\n'
+    """
+    lines = text.split("\n")
+    first = next((line for line in lines if line.strip() and not line.lstrip().startswith("#")), "")
+    margin = first[:len(first) - len(first.lstrip())]
+    if not margin or all(line.startswith(margin) or not line.strip() for line in lines):
+        return textwrap.dedent(text)
+    return "\n".join(line[len(margin):] if line.startswith(margin) else line.lstrip() for line in lines)
 
 
 def split_one_liners(text: str, first_line: int = 1) -> list[ast.stmt] | None:
@@ -173,7 +190,7 @@ class _Recovery:
         return self.chunks[k][0], self.chunks[k + width - 1][1]
 
     def text(self, start: int, end: int | None = None) -> str:
-        return textwrap.dedent("\n".join(self.lines[start:end]))
+        return dedent("\n".join(self.lines[start:end]))
 
     def readable_width(self, k: int) -> int:
         """How many chunks from k on are read together (0: chunk k cannot be read): the lookahead's prefix, else
