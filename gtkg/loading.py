@@ -135,7 +135,7 @@ def emit_graphs(files: list[InputFile], summary: LoadSummary, *, study: str = DE
                 yield graph.iri, graph.lines
                 if progress and graph.file.origin not in done:
                     done.add(graph.file.origin)
-                    progress(len(done), len(files), str(graph.file.path))
+                    progress("Reading files", len(done), len(files))
         summary.codes, summary.sources = len(codes), len(sources)
         yield ONTOLOGY_GRAPH, ontology_quads()
 
@@ -151,6 +151,8 @@ def ontology_quads() -> list[str]:
 def load(paths, *, store=None, study: str = DEFAULT_STUDY, base: str | None = None, replace: bool = False,
          progress: Callable | None = None) -> LoadSummary:
     """Load field notes, model files and RDF files into the store, replacing each file's graph.
+
+    `progress(step, done=None, total=None)` hears each step: "Reading files" with counts, "Writing the store".
 
     All or nothing: a failed load leaves the store as it was. A folder is mirrored: the graphs of files
     that an earlier load read from under it and that are gone now are removed (`summary.removed`). A file
@@ -171,13 +173,23 @@ def load(paths, *, store=None, study: str = DEFAULT_STUDY, base: str | None = No
         if target.rebuilds(set(planned) | set(gone) | {ONTOLOGY_GRAPH}):
             summary = LoadSummary(files=len(found.files))
             emitted = emit_graphs(found.files, summary, study=study, base=base, progress=progress)
-            target.rebuild((text for _, text in _counted(emitted, summary)), files=files)
+            target.rebuild(_then((text for _, text in _counted(emitted, summary)), progress, "Writing the store"),
+                           files=files)
         else:
             graphs, summary = build_graphs(found.files, study=study, base=base, progress=progress)
+            if progress:
+                progress("Writing the store")
             target.replace_graphs({**graphs, **dict.fromkeys(gone, "")}, files=files)
     summary.removed = sorted(recorded[graph] for graph in gone)
     summary.skipped = {**found.skipped, **summary.skipped}
     return summary
+
+
+def _then(chunks, progress: Callable | None, step: str):
+    """The chunks, then the next step said (the store finishes its writing once the chunks are read)."""
+    yield from chunks
+    if progress:
+        progress(step)
 
 
 def _refuse_replacing(planned: dict, recorded: dict, study: str) -> None:
