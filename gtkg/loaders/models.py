@@ -20,12 +20,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from gtkg.loaders import Graph, InputFile, Study, cyclic_gc_paused, decode
-from gtkg.loaders.codeable import Env, interpret, split_statements
+from gtkg.loaders.codeable import Env
+from gtkg.loaders.codeable.pieces import WHOLE, Split
+from gtkg.loaders.codeable.state import Reading
+from gtkg.loaders.codeable.statements import StatementReader
 from gtkg.loaders.emit import FileEmitter
 from gtkg.loaders.records import VIOLATION, WARNING, Diagnostic, Fragment
 from gtkg.ontology import GT, RDF
 
 REFERENCE_METACLASSES = ("source", "reference")
+PART_LINES = 50_000  # N-Quads lines of a model file's graph handed on at a time
+KEPT_TREES_CHARS = 1_000_000  # model text whose syntax trees a load keeps between its two passes (~60 MB)
 
 
 @dataclass
@@ -56,38 +61,54 @@ def parse(texts: dict[str, str]) -> Models:
 
 
 def _parse(texts: dict[str, str]) -> Models:
+    """Two passes over each file's statements: the first looks ahead (`Env.prepare`: what later statements
+    declare; and the imports, which order the files), the second interprets them in import order. A long file's
+    statements are parsed piece by piece in each pass (`pieces.py`), so its syntax trees never live at once;
+    the files read in one load keep theirs between the passes while they are short in all."""
     env = Env()
-    split = {}
+    splits, imports, kept, room = {}, {}, {}, KEPT_TREES_CHARS
     for key, text in texts.items():
-        statements, unreadable = split_statements(text)
-        env.prepare(statements)
-        split[key] = (statements, unreadable, text)
+        split = splits[key] = Split(text)
+        modules: dict[str, None] = {}  # in order; a second start of the pass repeats a prefix of them
+        pieces = []
+        for piece in split.pieces():
+            env.prepare(piece.statements, piece.source)
+            modules.update(dict.fromkeys(node.module for node in piece.statements
+                                         if isinstance(node, ast.ImportFrom) and node.module))
+            if split.mode == WHOLE or room >= len(text):
+                pieces.append(piece)
+        imports[key] = list(modules)
+        if split.mode == WHOLE or room >= len(text):
+            kept[key] = pieces
+            room -= len(text)
     models = Models()
-    for key in import_order({key: parts[0] for key, parts in split.items()}):
-        statements, unreadable, text = split[key]
+    for key in import_order(imports):
+        split = splits.pop(key)
         fragment = ModelFile(key=key, references=models.references, coded_links=env.coded_links,
-                             lines=text.split("\n"))
-        fragment.diagnostics.extend(unreadable)
-        interpret(statements, env, fragment.lines, 1, fragment)
+                             lines=split.lines)
+        fragment.diagnostics.extend(split.diagnostics)
+        reader = StatementReader(Reading(fragment, env, fragment.lines, 1))
+        for piece in kept.pop(key, None) or split.pieces():  # parsed again unless kept
+            reader.run(piece.statements)
         models.files[key] = fragment
     _find_defects(models, env)
     return models
 
 
-def import_order(statements: dict[str, list]) -> list[str]:
-    """Keys ordered so that a file comes after the files of the load it imports from (cycles: given order)."""
+def import_order(imports: dict[str, list]) -> list[str]:
+    """Keys ordered so that a file comes after the files of the load it imports from (cycles: given order);
+    `imports` holds the modules each file imports from (`from pkg.module import ...`)."""
     stems = defaultdict(list)
-    for key in statements:
+    for key in imports:
         stems[key.rsplit("/", 1)[-1].removesuffix(".py")].append(key)
-    imports = {key: [other for node in nodes if isinstance(node, ast.ImportFrom) and node.module
-                     for other in stems.get(node.module.rsplit(".", 1)[-1], ())]
-               for key, nodes in statements.items()}
+    edges = {key: [other for module in modules for other in stems.get(module.rsplit(".", 1)[-1], ())]
+             for key, modules in imports.items()}
     order: list[str] = []
     seen: set[str] = set()
-    for key in statements:
+    for key in imports:
         if key not in seen:
             seen.add(key)
-            _visit(key, imports, seen, order)
+            _visit(key, edges, seen, order)
     return order
 
 
@@ -183,25 +204,37 @@ def _unlinked_lists(models: Models, env: Env) -> None:
 
 
 def read(files: list[InputFile], study: Study) -> Iterator[Graph]:
-    """The model files of one load, read together (names resolve across them), then emitted file by file; the
-    sources they declare go into `study.sources` for the notes."""
-    raw = {f.key: f.read() for f in files}
-    models = parse({key: decode(data)[0] for key, data in raw.items()})
+    """The model files of one load, read together (names resolve across them), then emitted file by file, each
+    in parts of at most PART_LINES lines; the sources they declare go into `study.sources` for the notes."""
+    texts, sha256 = {}, {}
+    for f in files:
+        data = f.read()
+        sha256[f.key] = hashlib.sha256(data).hexdigest()
+        texts[f.key] = decode(data)[0]
+        del data
+    models = parse(texts)
+    del texts
     study.sources.update(models.sources)
     for f in files:
-        out = FileEmitter(study.minter, f.key, "model", hashlib.sha256(raw.pop(f.key)).hexdigest(),
-                          sources=dict(models.sources), references=models.references)
-        counts = emit(models.files[f.key], out)
-        yield Graph(out.file, out.out.lines, f, counts["sources"], counts["codes"], 0, out.count("diagnostic"))
+        out = FileEmitter(study.minter, f.key, "model", sha256[f.key], sources=dict(models.sources),
+                          references=models.references)
+        counts: dict = {}
+        for lines in emit_parts(models.files.pop(f.key), out, counts):
+            yield Graph(out.file, lines, f, final=False)
+        yield Graph(out.file, out.out.take(), f, counts["sources"], counts["codes"], 0, out.count("diagnostic"))
 
 
-def emit(fragment: ModelFile, out: FileEmitter) -> dict:
-    """Write one model file's records; returns counts for the load summary."""
+def emit_parts(fragment: ModelFile, out: FileEmitter, counts: dict) -> Iterator[list[str]]:
+    """Write one model file's records, yielding the lines written so far every PART_LINES lines (the lines of
+    the last part stay in `out`); fills in `counts` for the load summary at the end."""
+    writer = out.out
     sources = set()
     for decl in fragment.declarations:
         out.declaration(decl)
         if decl.metaclass == "source":
             sources.add(decl.label or decl.var)
+        if len(writer.lines) >= PART_LINES:
+            yield writer.take()
     for link in fragment.links:
         node = out.link(link)
         var = fragment.coded_links.get(id(link))
@@ -210,7 +243,9 @@ def emit(fragment: ModelFile, out: FileEmitter) -> dict:
             out.add(node, GT.codedAs, code)
             out.add(code, RDF.type, GT.Code)
             out.add(code, GT.variable, var)
+        if len(writer.lines) >= PART_LINES:
+            yield writer.take()
     for diag in fragment.diagnostics:
         out.diagnostic(diag)
     codes = {d.var for d in fragment.declarations if d.metaclass not in REFERENCE_METACLASSES}
-    return {"sources": sources, "codes": codes, "excerpts": 0}
+    counts.update(sources=sources, codes=codes, excerpts=0)

@@ -1,7 +1,7 @@
 """The default store: a pyoxigraph store in a folder, no server to start."""
 
-import io
 import shutil
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -74,7 +74,7 @@ class EmbeddedStore(Store):
             if self.folder is not None:
                 self.db.flush()  # otherwise every later open replays the write-ahead log (0.2 s per 10k quads)
                 self._record(files, self.path.name)
-        except (OSError, SyntaxError, RuntimeError, MemoryError, UnicodeError) as exc:
+        except ENGINE_ERRORS as exc:
             raise StoreError(f"writing to the store at {self.location} failed, nothing was changed: {exc}") from exc
 
     def _record(self, files: dict | None, data: str, *, everything: bool = False) -> None:
@@ -95,9 +95,10 @@ class EmbeddedStore(Store):
         """Whether writing these graphs replaces everything in this store, so `rebuild` may do it."""
         return self.folder is not None and self.graphs() <= graphs
 
-    def rebuild(self, chunks: Iterable[str], *, files: dict | None = None) -> None:
-        """Replace the whole store by N-Quads text, streamed chunk by chunk (e.g. file by file) into a bulk
-        load of a new engine folder, which the marker then points at: fast, memory stays flat, and atomic.
+    def rebuild(self, chunks: Iterable[str], *, files: dict | None = None) -> int:
+        """Replace the whole store by N-Quads text, streamed chunk by chunk (e.g. file by file) into bulk loads of
+        a new engine folder, which the marker then points at: fast, memory stays flat, and atomic. Returns the
+        number of quads stored.
 
         The store's lock is held throughout, so no other writer interleaves. An error raised while producing
         the chunks is raised as it is, and the store stays as it was. `files` is read after the chunks.
@@ -107,18 +108,15 @@ class EmbeddedStore(Store):
         except OSError as exc:
             raise StoreError(f"writing to the store at {self.location} failed, nothing was changed: "
                              f"{exc.strerror or exc}") from exc
-        reader = _ChunkReader(chunks)
         try:
             try:
-                new_db = ox.Store(str(fresh))
-                new_db.bulk_load(io.BufferedReader(reader, 1 << 20), format=ox.RdfFormat.N_QUADS)
-                new_db.flush()
-                del new_db
-            except (OSError, SyntaxError, RuntimeError, MemoryError, UnicodeError) as exc:
-                raise reader.error or StoreError(
-                    f"writing to the store at {self.location} failed, nothing was changed: {exc}") from exc
-            if reader.error:
-                raise reader.error
+                with BulkWriter(fresh) as writer:
+                    for chunk in chunks:  # an error of the input arrives from here, and is raised as it is
+                        writer.add(chunk)
+                    count = writer.finish()
+            except EngineError as exc:
+                raise StoreError(f"writing to the store at {self.location} failed, nothing was changed: "
+                                 f"{exc.__cause__}") from exc.__cause__
             self.db = None  # releases the engine's lock on the old data
             self._record(files, fresh.name, everything=True)
         except BaseException:
@@ -131,6 +129,7 @@ class EmbeddedStore(Store):
         self.path, self.is_new = fresh, False
         self.folder.collect_garbage()
         self._reopen()
+        return count
 
     def _reopen(self) -> None:
         if self.db is None and self.path is not None:
@@ -199,33 +198,81 @@ def _as_graph_blocks(graphs: dict[str, str]) -> str:
     return "".join(blocks)
 
 
-class _ChunkReader(io.RawIOBase):
-    """A readable stream over an iterable of text chunks, for pyoxigraph's bulk loader.
+ENGINE_ERRORS = (OSError, SyntaxError, RuntimeError, MemoryError, UnicodeError)  # what a write to the engine raises
 
-    An exception raised by the iterable would reach the loader as a bare I/O error; it is kept in `error`
-    instead, and the stream ends, so the caller can raise it as it was.
+
+class EngineError(Exception):
+    """A bulk load failed in the engine (its error is the cause): told apart from errors of the input."""
+
+
+class BulkWriter:
+    """Bulk-loads N-Quads text into a new engine folder in batches of about BATCH_BYTES, each in a thread of its
+    own while the caller produces the next: the engine works outside the GIL, so reading the input and writing
+    the store share the two cores, and neither side holds more than a batch or two (one bulk load of everything
+    would keep up to a million quads in the engine's memory).
+
+    Use as a context manager: `add` text (whole lines), then `finish`. The engine's errors are raised as an
+    EngineError (the cause is the engine's own); an error of the caller stops the writing after the batch at
+    hand (the folder is then the caller's to discard).
     """
 
-    def __init__(self, chunks: Iterable[str]):
-        self._chunks = iter(chunks)
-        self._pending = memoryview(b"")
+    BATCH_BYTES = 16 << 20  # about 70k quads; much smaller batches cost more per quad, larger ones more memory
+
+    def __init__(self, path: Path):
+        self.db = self._engine(lambda: ox.Store(str(path)))
+        self.parts: list[str] = []
+        self.size = 0
+        self.pending: threading.Thread | None = None
         self.error: BaseException | None = None
 
-    def readable(self) -> bool:
-        return True
+    def __enter__(self) -> "BulkWriter":
+        return self
 
-    def readinto(self, buffer) -> int:
-        while not self._pending:
-            if self.error:
-                return 0
-            try:
-                self._pending = memoryview(next(self._chunks).encode("utf-8"))
-            except StopIteration:
-                return 0
-            except Exception as exc:  # noqa: BLE001 - handed back to the caller through `error`
-                self.error = exc
-                return 0
-        size = min(len(buffer), len(self._pending))
-        buffer[:size] = self._pending[:size]
-        self._pending = self._pending[size:]
-        return size
+    def add(self, text: str) -> None:
+        self.parts.append(text)
+        self.size += len(text)
+        if self.size >= self.BATCH_BYTES:
+            self._flush()
+
+    def finish(self) -> int:
+        """Write the rest and wait; returns the number of quads stored, and closes the engine."""
+        if self.parts:
+            self._flush()
+        self._wait()
+        count = self._engine(lambda: len(self.db))
+        self._engine(self.db.flush)
+        self.db = None
+        return count
+
+    def _flush(self) -> None:
+        text = "".join(self.parts)
+        self.parts, self.size = [], 0
+        self._wait()
+        self.pending = threading.Thread(target=self._load, args=(text,), name="gtkg-bulk-load", daemon=True)
+        self.pending.start()
+
+    def _load(self, text: str) -> None:
+        try:
+            self.db.bulk_load(text.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+        except ENGINE_ERRORS as exc:  # raised in the caller's thread by _wait
+            self.error = exc
+
+    def _wait(self) -> None:
+        if self.pending is not None:
+            self.pending.join()
+            self.pending = None
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise EngineError() from error
+
+    @staticmethod
+    def _engine(call):
+        try:
+            return call()
+        except ENGINE_ERRORS as exc:
+            raise EngineError() from exc
+
+    def __exit__(self, *_) -> None:
+        if self.pending is not None:
+            self.pending.join()  # the engine cannot be interrupted: its batch ends before the folder may go
+        self.db = None

@@ -6,6 +6,7 @@ import ast
 
 from gtkg.loaders.codeable.associations import vocab
 from gtkg.loaders.codeable.limits import LOAD_RESERVE_STEPS, MAX_PROBLEMS, RECORD_STEPS, Budget
+from gtkg.loaders.codeable.pieces import Deferred, Source
 from gtkg.loaders.codeable.syntax import declares_in_parallel, function_kind, is_cclass, plain_data
 from gtkg.loaders.records import INFO, WARNING, Declaration, Diagnostic, Fragment
 
@@ -15,7 +16,7 @@ class Env:
 
     def __init__(self):
         self.names: dict[str, object] = {}
-        self.fallback: dict[str, ast.expr] = {}  # last plain-data assignment of each name in the whole load
+        self.fallback: dict[str, ast.expr | Deferred] = {}  # last plain-data assignment of each name in the load
         self.metaclasses: dict[str, str] = {}  # variable -> metaclass of its CClass
         self.functions: dict[str, str] = {}  # function defined in the input -> forces | creates | harmless
         self.declarations: dict[str, Declaration] = {}  # latest declaration of each variable
@@ -25,8 +26,9 @@ class Env:
         self.resolving: set[str] = set()
         self.reserve = LOAD_RESERVE_STEPS  # steps statements may still borrow beyond their own (limits.py)
 
-    def prepare(self, statements: list[ast.stmt]) -> None:
-        """Look ahead: metaclasses of declarations, functions, and data assignments (for forward references)."""
+    def prepare(self, statements: list[ast.stmt], source: Source | None = None) -> None:
+        """Look ahead: metaclasses of declarations, functions, and data assignments (for forward references).
+        With the `source` text of the statements, data is kept as text, not as syntax trees."""
         for node in statements:
             if isinstance(node, ast.Assign) and len(node.targets) == 1:
                 target, value = node.targets[0], node.value
@@ -34,7 +36,8 @@ class Env:
                     if is_cclass(value):
                         self.declared(target.id, value)
                     elif plain_data(value):
-                        self.fallback[target.id] = value
+                        self.fallback[target.id] = value if source is None else \
+                            Deferred(source.segment(value), value.lineno)
                 elif declares_in_parallel(target, value):
                     for name, part in zip(target.elts, value.elts, strict=True):
                         if is_cclass(part):

@@ -1,0 +1,179 @@
+"""A long model file's statements piece by piece, so that only one piece's syntax tree is alive at a time.
+
+`Split(text).pieces()` yields the statements `source.split_statements(text)` returns, in order, in pieces of
+about PIECE_CHARS characters, each parsed on its own. A piece ends before a line that starts a statement at
+column 0; a piece that does not parse is cut too early (inside a bracket or a string) and is parsed again,
+longer. Parsing from such a line, where Python's tokenizer has nothing open, reads what parsing the whole text
+reads there; only `else`, `elif`, `except` and `finally` continue a statement at column 0, so no piece ends
+before them. Each piece is read the way the whole text would be (one-liners built directly, or the text
+dedented), so the statements are the same nodes as `split_statements` gives; a text that does not parse whole
+(recovery is needed) or is short is read by `split_statements` itself, in one piece.
+
+Each piece also gives the text it was parsed from (`Piece.source`), so that a value a later statement may need
+before its own line is read (`Env.fallback`) can be kept as its text, not as its syntax tree.
+"""
+
+import ast
+import re
+import textwrap
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from gtkg.loaders.codeable.source import (
+    FAST_PATH_MIN,
+    has_one_liner,
+    join_surrogates,
+    may_hold_surrogates,
+    merge_one_liners,
+    split_statements,
+    surrogates_found,
+    take_one_liners,
+)
+
+PIECE_CHARS = 1 << 16
+# A statement may continue at column 0 with these (`if ...:` then `else:`); a piece never ends before them.
+CONTINUATION = re.compile(r"(?:else|elif|except|finally)\b")
+WHOLE, ONE_LINERS, DEDENTED = "whole", "one-liners", "dedented"
+
+
+@dataclass
+class Source:
+    """The text a piece was parsed from, as lines; `first` is the line number of its first line."""
+
+    lines: list[str]
+    first: int
+
+    def segment(self, node: ast.expr) -> str:
+        """The text of `node` (column offsets count UTF-8 bytes)."""
+        start, end = node.lineno - self.first, node.end_lineno - self.first
+        if start == end:
+            return _slice(self.lines[start], node.col_offset, node.end_col_offset)
+        return "\n".join([_slice(self.lines[start], node.col_offset, None), *self.lines[start + 1:end],
+                          _slice(self.lines[end], 0, node.end_col_offset)])
+
+
+def _slice(line: str, start: int, end: int | None) -> str:
+    return line[start:end] if line.isascii() else line.encode()[start:end].decode()
+
+
+@dataclass
+class Piece:
+    statements: list[ast.stmt]
+    source: Source | None  # None: the text is not at hand (a short or broken text, read whole)
+
+
+class Restart(Exception):
+    """Reading in this mode would not give what split_statements gives: read again, in `mode`."""
+
+    def __init__(self, mode: str):
+        super().__init__(mode)
+        self.mode = mode
+
+
+class Split:
+    """The statements of one text, piece by piece; `pieces()` may be called again (the second time in the mode
+    the first settled on, without starting over). `diagnostics` are complete once `pieces()` is exhausted."""
+
+    def __init__(self, text: str, lines: list[str] | None = None, *, piece_chars: int = PIECE_CHARS):
+        self.text = text
+        self.lines = lines if lines is not None else text.split("\n")
+        self.piece_chars = piece_chars
+        self.diagnostics: list = []
+        self.mode = self._first_mode()
+
+    def _first_mode(self) -> str:
+        text = self.text
+        if len(text) < max(FAST_PATH_MIN, 2 * self.piece_chars) or text.lstrip("\n")[:1].isspace() \
+                or "__future__" in text:  # a future import can change how the rest parses
+            return WHOLE
+        return ONE_LINERS if has_one_liner(self.lines) else DEDENTED
+
+    def pieces(self) -> Iterator[Piece]:
+        """The statements in order. In the first pass, a mode that turns out wrong starts over in the right one:
+        the statements already yielded are yielded again (the same statements, read the right way)."""
+        while True:
+            self.diagnostics = []
+            try:
+                yield from self._pieces()
+                return
+            except Restart as restart:
+                self.mode = restart.mode
+
+    def _pieces(self) -> Iterator[Piece]:
+        if self.mode == WHOLE:
+            statements, self.diagnostics = split_statements(self.text)
+            yield Piece(statements, None)
+            return
+        changed: list[int] = []  # lines of strings whose surrogates were joined
+        start = 0
+        while start < len(self.lines):
+            end = self._cut(start, self.piece_chars)
+            while True:
+                piece = self._parse(start, end)
+                if piece is not None:
+                    break
+                if end == len(self.lines):
+                    raise Restart(WHOLE)  # the rest does not parse: recovery reads the text as a whole
+                end = self._cut(start, 2 * sum(len(line) + 1 for line in self.lines[start:end]))
+            if may_hold_surrogates("\n".join(self.lines[start:end])):
+                changed += join_surrogates(piece.statements)
+            yield piece
+            start = end
+        if changed:
+            self.diagnostics.append(surrogates_found(len(changed), min(changed)))
+
+    def _cut(self, start: int, chars: int) -> int:
+        """The first line after `start` where a piece of at least `chars` characters may end (or the end)."""
+        lines, size = self.lines, 0
+        for i in range(start, len(lines)):
+            line = lines[i]
+            if size >= chars and line and (line[0].isalpha() or line[0] in "_@") and not CONTINUATION.match(line):
+                return i
+            size += len(line) + 1
+        return len(lines)
+
+    def _parse(self, start: int, end: int) -> Piece | None:
+        """The statements of lines [start, end), or None when they do not parse on their own."""
+        lines = self.lines[start:end]
+        if self.mode == ONE_LINERS:
+            one_liners = take_one_liners(lines, start + 1)
+            tree = _parse_at(lines, start)
+            if tree is None:
+                return None
+            statements = merge_one_liners(one_liners, tree.body) if one_liners else tree.body
+            if statements is None:
+                raise Restart(DEDENTED)  # a one-liner inside a statement: the text is read as one parse would
+            return Piece(statements, Source(lines, start + 1))
+        lines = textwrap.dedent("\n".join(lines)).split("\n")  # as the whole text is: blank lines emptied
+        tree = _parse_at(lines, start)
+        return None if tree is None else Piece(tree.body, Source(lines, start + 1))
+
+
+def _parse_at(lines: list[str], start: int) -> ast.Module | None:
+    """Parse lines as the lines from `start` (0-based) on of a text."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # invalid escape sequences in strings are not our concern
+            return ast.parse("\n" * start + "\n".join(lines))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+@dataclass
+class Deferred:
+    """A value written out in the model, kept as its text until a statement needs it before its own line."""
+
+    text: str
+    line: int
+    node: ast.expr | None = None
+
+    def parse(self) -> ast.expr:
+        if self.node is None:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                node = ast.parse("(" + self.text + "\n)", mode="eval").body
+            ast.increment_lineno(node, self.line - 1)
+            join_surrogates([node])
+            self.node = node
+        return self.node
