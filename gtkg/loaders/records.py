@@ -8,7 +8,7 @@ VIOLATION, WARNING, INFO = "violation", "warning", "info"
 MAX_TEXT = 1 << 20
 
 
-@dataclass
+@dataclass(slots=True)
 class Diagnostic:
     """Something a loader could not read or found defective, with where it is."""
 
@@ -21,7 +21,7 @@ class Diagnostic:
     about: str | None = None  # variable of the code (or source id) the finding is about
 
 
-@dataclass
+@dataclass(slots=True)
 class Declaration:
     """`var = CClass(metaclass, "Label", values={...})`."""
 
@@ -33,7 +33,7 @@ class Declaration:
     stereotypes: tuple = ()
 
 
-@dataclass
+@dataclass(slots=True)
 class Listing:
     """Bare code variables: a docstring, a name or a tuple of names in a fence."""
 
@@ -41,7 +41,7 @@ class Listing:
     line: int
 
 
-@dataclass
+@dataclass(slots=True)  # a big model has hundreds of thousands
 class Link:
     """One link between two variables.
 

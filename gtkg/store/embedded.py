@@ -93,30 +93,27 @@ class EmbeddedStore(Store):
 
     def rebuilds(self, graphs: set[str]) -> bool:
         """Whether writing these graphs replaces everything in this store, so `rebuild` may do it."""
-        return self.folder is not None and self.graphs() <= graphs
+        return self.graphs() <= graphs
 
     def rebuild(self, chunks: Iterable[str], *, files: dict | None = None) -> int:
         """Replace the whole store by N-Quads text, streamed chunk by chunk (e.g. file by file) into bulk loads of
-        a new engine folder, which the marker then points at: fast, memory stays flat, and atomic. Returns the
-        number of quads stored.
+        a new engine (in a new folder, which the marker then points at): fast, memory stays flat, and atomic.
+        Returns the number of quads stored.
 
         The store's lock is held throughout, so no other writer interleaves. An error raised while producing
         the chunks is raised as it is, and the store stays as it was. `files` is read after the chunks.
         """
+        if self.folder is None:
+            self.db, count = self._bulk_load(ox.Store, chunks)
+            return count
         try:
             fresh = self.folder.new_data()
         except OSError as exc:
             raise StoreError(f"writing to the store at {self.location} failed, nothing was changed: "
                              f"{exc.strerror or exc}") from exc
         try:
-            try:
-                with BulkWriter(fresh) as writer:
-                    for chunk in chunks:  # an error of the input arrives from here, and is raised as it is
-                        writer.add(chunk)
-                    count = writer.finish()
-            except EngineError as exc:
-                raise StoreError(f"writing to the store at {self.location} failed, nothing was changed: "
-                                 f"{exc.__cause__}") from exc.__cause__
+            db, count = self._bulk_load(lambda: ox.Store(str(fresh)), chunks)
+            del db  # closed, so that it can be reopened below
             self.db = None  # releases the engine's lock on the old data
             self._record(files, fresh.name, everything=True)
         except BaseException:
@@ -130,6 +127,17 @@ class EmbeddedStore(Store):
         self.folder.collect_garbage()
         self._reopen()
         return count
+
+    def _bulk_load(self, engine, chunks: Iterable[str]) -> tuple[ox.Store, int]:
+        """A new engine, `engine()`, holding the chunks' quads, and their number."""
+        try:
+            with BulkWriter(BulkWriter.engine(engine)) as writer:
+                for chunk in chunks:  # an error of the input arrives from here, and is raised as it is
+                    writer.add(chunk)
+                return writer.finish()
+        except EngineError as exc:
+            raise StoreError(f"writing to the store at {self.location} failed, nothing was changed: "
+                             f"{exc.__cause__}") from exc.__cause__
 
     def _reopen(self) -> None:
         if self.db is None and self.path is not None:
@@ -206,8 +214,8 @@ class EngineError(Exception):
 
 
 class BulkWriter:
-    """Bulk-loads N-Quads text into a new engine folder in batches of about BATCH_BYTES, each in a thread of its
-    own while the caller produces the next: the engine works outside the GIL, so reading the input and writing
+    """Bulk-loads N-Quads text into a new engine in batches of about BATCH_BYTES, each in a thread of its own
+    while the caller produces the next: the engine works outside the GIL, so reading the input and writing
     the store share the two cores, and neither side holds more than a batch or two (one bulk load of everything
     would keep up to a million quads in the engine's memory).
 
@@ -218,8 +226,8 @@ class BulkWriter:
 
     BATCH_BYTES = 16 << 20  # about 70k quads; much smaller batches cost more per quad, larger ones more memory
 
-    def __init__(self, path: Path):
-        self.db = self._engine(lambda: ox.Store(str(path)))
+    def __init__(self, db: ox.Store):
+        self.db = db
         self.parts: list[str] = []
         self.size = 0
         self.pending: threading.Thread | None = None
@@ -234,15 +242,15 @@ class BulkWriter:
         if self.size >= self.BATCH_BYTES:
             self._flush()
 
-    def finish(self) -> int:
-        """Write the rest and wait; returns the number of quads stored, and closes the engine."""
+    def finish(self) -> tuple[ox.Store, int]:
+        """Write the rest and wait; returns the engine, flushed, and the number of quads it holds."""
         if self.parts:
             self._flush()
         self._wait()
-        count = self._engine(lambda: len(self.db))
-        self._engine(self.db.flush)
-        self.db = None
-        return count
+        count = self.engine(lambda: len(self.db))
+        self.engine(self.db.flush)
+        db, self.db = self.db, None
+        return db, count
 
     def _flush(self) -> None:
         text = "".join(self.parts)
@@ -266,7 +274,8 @@ class BulkWriter:
             raise EngineError() from error
 
     @staticmethod
-    def _engine(call):
+    def engine(call):
+        """`call()`, with the engine's errors as an EngineError."""
         try:
             return call()
         except ENGINE_ERRORS as exc:
