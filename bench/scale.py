@@ -90,15 +90,18 @@ class Table:
         print(f"{scale:>4}x  {step:<34}{cells}   {note}", flush=True)
 
 
-def median_run(argv_of, tree: Path, runs: int, setup=None) -> tuple[float, int]:
-    times, peak = [], 0
+def alternating(trees: list, argv_of, runs: int, setup_of=None) -> list[tuple[float, int]]:
+    """Median seconds and peak KiB per tree, the trees taking turns run by run (the machine's speed drifts)."""
+    times: dict = {tree: [] for tree in trees}
+    peaks: dict = dict.fromkeys(trees, 0)
     for _ in range(runs):
-        if setup:
-            setup()
-        seconds, kib, _ = run(argv_of(), tree)
-        times.append(seconds)
-        peak = max(peak, kib)
-    return statistics.median(times), peak
+        for tree in trees:
+            if setup_of:
+                setup_of(tree)()
+            seconds, kib, _ = run(argv_of(tree), tree)
+            times[tree].append(seconds)
+            peaks[tree] = max(peaks[tree], kib)
+    return [(statistics.median(times[tree]), peaks[tree]) for tree in trees]
 
 
 def measure(scale: int, args, table: Table) -> None:
@@ -106,12 +109,11 @@ def measure(scale: int, args, table: Table) -> None:
     study = work / "study"
     if not study.exists():
         generate(SOURCES_1X * scale / 100, study)
-    models, trees, runs = study / "models", table.trees, args.runs if scale < 100 else 1
+    models, trees, runs = study / "models", table.trees, args.runs if scale < 100 else args.runs_100x
     stores = {tree: work / f"store-{i}" for i, tree in enumerate(trees)}
 
     def each(step: str, argv_of, setup_of=None, note: str = "") -> list[tuple[float, int]]:
-        figures = [median_run(lambda tree=tree: argv_of(tree), tree, runs,
-                              setup_of(tree) if setup_of else None) for tree in trees]
+        figures = alternating(trees, argv_of, runs, setup_of)
         table.row(scale, step, figures, note)
         return figures
 
@@ -122,8 +124,8 @@ def measure(scale: int, args, table: Table) -> None:
     nquads = work / "gtkg.nq"
     run(gtkg("export", "--store", stores[trees[-1]], "-f", "nquads", "-o", nquads), trees[-1])
     engine = work / "engine"
-    bulk = median_run(lambda: [sys.executable, "-c", BULK_LOAD, engine, nquads], None, runs,
-                      lambda: shutil.rmtree(engine, ignore_errors=True))
+    bulk = alternating([None], lambda _: [sys.executable, "-c", BULK_LOAD, engine, nquads], runs,
+                       lambda _: lambda: shutil.rmtree(engine, ignore_errors=True))[0]
     parse = float(run([sys.executable, "-c", AST_PARSE, models])[2])
     table.row(scale, "  floor: engine bulk load (on disk)", [bulk] * len(trees),
               f"{nquads.stat().st_size / 1e6:.0f} MB of N-Quads; ast.parse of the models {parse:.2f} s")
@@ -162,7 +164,8 @@ def _versus(scale: int, figure: tuple[float, int]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", default="1,10,100", help="multiples of a real study (68 sources)")
-    parser.add_argument("--runs", type=int, default=3, help="runs per step below 100x (median); 100x runs once")
+    parser.add_argument("--runs", type=int, default=3, help="runs per step below 100x (median)")
+    parser.add_argument("--runs-100x", type=int, default=1, help="runs per step at 100x")
     parser.add_argument("--tree", action="append", type=Path, help="a source tree to put on PYTHONPATH "
                         "(repeatable; default: the installed gtkg)")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "gtkg-scale")

@@ -104,7 +104,7 @@ class EmbeddedStore(Store):
         the chunks is raised as it is, and the store stays as it was. `files` is read after the chunks.
         """
         if self.folder is None:
-            self.db, count = self._bulk_load(ox.Store, chunks)
+            self.db, count = self._bulk_load(ox.Store, chunks, on_disk=False)
             return count
         try:
             fresh = self.folder.new_data()
@@ -112,7 +112,7 @@ class EmbeddedStore(Store):
             raise StoreError(f"writing to the store at {self.location} failed, nothing was changed: "
                              f"{exc.strerror or exc}") from exc
         try:
-            db, count = self._bulk_load(lambda: ox.Store(str(fresh)), chunks)
+            db, count = self._bulk_load(lambda: ox.Store(str(fresh)), chunks, on_disk=True)
             del db  # closed, so that it can be reopened below
             self.db = None  # releases the engine's lock on the old data
             self._record(files, fresh.name, everything=True)
@@ -128,10 +128,10 @@ class EmbeddedStore(Store):
         self._reopen()
         return count
 
-    def _bulk_load(self, engine, chunks: Iterable[str]) -> tuple[ox.Store, int]:
+    def _bulk_load(self, engine, chunks: Iterable[str], *, on_disk: bool) -> tuple[ox.Store, int]:
         """A new engine, `engine()`, holding the chunks' quads, and their number."""
         try:
-            with BulkWriter(BulkWriter.engine(engine)) as writer:
+            with BulkWriter(BulkWriter.engine(engine), on_disk=on_disk) as writer:
                 for chunk in chunks:  # an error of the input arrives from here, and is raised as it is
                     writer.add(chunk)
                 return writer.finish()
@@ -214,8 +214,8 @@ class EngineError(Exception):
 
 
 class BulkWriter:
-    """Bulk-loads N-Quads text into a new engine in batches of about BATCH_BYTES, each in a thread of its own
-    while the caller produces the next: the engine works outside the GIL, so reading the input and writing
+    """Loads N-Quads text into a new engine in batches, each in a thread of its own while the caller produces the
+    next: the engine works outside the GIL, so reading the input and writing
     the store share the two cores, and neither side holds more than a batch or two (one bulk load of everything
     would keep up to a million quads in the engine's memory).
 
@@ -224,10 +224,12 @@ class BulkWriter:
     hand (the folder is then the caller's to discard).
     """
 
-    BATCH_BYTES = 16 << 20  # about 70k quads; much smaller batches cost more per quad, larger ones more memory
-
-    def __init__(self, db: ox.Store):
+    def __init__(self, db: ox.Store, *, on_disk: bool):
         self.db = db
+        # On disk, a bulk load writes new engine files: batches of 16 MB (about 70k quads) cost least per quad
+        # (much smaller ones cost more, larger ones take more memory). In memory, a plain load is faster than a
+        # bulk one, and small batches let the engine start early.
+        self.batch_bytes, self.load = (16 << 20, db.bulk_load) if on_disk else (4 << 20, db.load)
         self.parts: list[str] = []
         self.size = 0
         self.pending: threading.Thread | None = None
@@ -239,7 +241,7 @@ class BulkWriter:
     def add(self, text: str) -> None:
         self.parts.append(text)
         self.size += len(text)
-        if self.size >= self.BATCH_BYTES:
+        if self.size >= self.batch_bytes:
             self._flush()
 
     def finish(self) -> tuple[ox.Store, int]:
@@ -249,7 +251,7 @@ class BulkWriter:
         self._wait()
         count = self.engine(lambda: len(self.db))
         self.engine(self.db.flush)
-        db, self.db = self.db, None
+        db, self.db, self.load = self.db, None, None
         return db, count
 
     def _flush(self) -> None:
@@ -261,7 +263,7 @@ class BulkWriter:
 
     def _load(self, text: str) -> None:
         try:
-            self.db.bulk_load(text.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+            self.load(text.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
         except ENGINE_ERRORS as exc:  # raised in the caller's thread by _wait
             self.error = exc
 
@@ -284,4 +286,4 @@ class BulkWriter:
     def __exit__(self, *_) -> None:
         if self.pending is not None:
             self.pending.join()  # the engine cannot be interrupted: its batch ends before the folder may go
-        self.db = None
+        self.db = self.load = None
