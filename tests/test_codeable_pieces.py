@@ -116,11 +116,33 @@ def records(parsed: models.Models) -> list:
     return [(key, f.declarations, f.links, diagnosed(f.diagnostics), f.lists) for key, f in parsed.files.items()]
 
 
-def test_forward_references_read_the_same_with_trees_released_between_the_passes(monkeypatch):
-    texts = {"sources.py": "from model import *\n" + long_text(FORWARD), "model.py": long_text()}
-    kept = records(models.parse(texts))
-    monkeypatch.setattr(models, "KEPT_TREES_CHARS", 0)
+def read_both_ways(texts: dict, monkeypatch) -> tuple[list, list, int]:
+    """The records of a load read with a first pass that glances (and its number of starts), and with one that
+    parses every piece, in pieces of 500 characters."""
     monkeypatch.setattr(models, "Split", lambda text: Split(text, piece_chars=500))
-    released = records(models.parse(texts))
-    assert released == kept
-    assert any(link.kind == "impact" for link in kept[1][2]) and any(d[2] == "duplicate-key" for d in kept[1][3])
+    starts = []
+    parse = models._parse
+    monkeypatch.setattr(models, "_parse", lambda texts, **kw: starts.append(kw) or parse(texts, **kw))
+    glanced = records(models.parse(texts))
+    return glanced, records(parse(texts, glancing=False)), len(starts)
+
+
+def test_forward_references_read_the_same_when_the_first_pass_only_glances(monkeypatch):
+    texts = {"sources.py": "from model import *\n" + long_text(FORWARD), "model.py": long_text()}
+    glanced, parsed, starts = read_both_ways(texts, monkeypatch)
+    assert glanced == parsed and starts == 1
+    assert any(link.kind == "impact" for link in parsed[1][2]) and any(d[2] == "duplicate-key" for d in parsed[1][3])
+
+
+@pytest.mark.parametrize(("trap", "starts"), [
+    ('text = f("""\nlater_3 = [d_1]\n    """)\n', 2),  # a line in a string that looks like a list assignment
+    ('o_5 = CClass(pattern, "x") + extra\n', 2),  # looks like a declaration, is not one
+    ('if x:\n    pass\ncall(\nx = CClass(force, "inside a call")\n)\n', 2),  # a one-liner inside: read dedented
+    ('broken = (\n', 1),  # does not parse on its own: the first pass parses the file (read whole)
+    ('call(1); later_4 = [o_1]\n', 1),  # two statements on one line: parsed in the first pass, no surprise
+])
+def test_a_wrong_glance_is_caught_and_everything_is_read_again(trap, starts, monkeypatch):
+    texts = {"sources.py": "from model import *\n" + long_text(FORWARD) + trap + long_text(FORWARD),
+             "model.py": long_text()}
+    glanced, parsed, started = read_both_ways(texts, monkeypatch)
+    assert glanced == parsed and started == starts

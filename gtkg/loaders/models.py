@@ -12,7 +12,6 @@ defects executing the model would hide or stumble on. `emit` writes each file's 
 {'title': 'AB'}
 """
 
-import ast
 import hashlib
 from bisect import bisect_right
 from collections import defaultdict
@@ -21,7 +20,8 @@ from dataclasses import dataclass, field
 
 from gtkg.loaders import Graph, InputFile, Study, cyclic_gc_paused, decode
 from gtkg.loaders.codeable import Env
-from gtkg.loaders.codeable.pieces import WHOLE, Split
+from gtkg.loaders.codeable.lookahead import lookahead
+from gtkg.loaders.codeable.pieces import Restart, Split, imported
 from gtkg.loaders.codeable.state import Reading
 from gtkg.loaders.codeable.statements import StatementReader
 from gtkg.loaders.emit import FileEmitter
@@ -29,8 +29,7 @@ from gtkg.loaders.records import VIOLATION, WARNING, Diagnostic, Fragment
 from gtkg.ontology import GT, RDF
 
 REFERENCE_METACLASSES = ("source", "reference")
-PART_LINES = 50_000  # N-Quads lines of a model file's graph handed on at a time
-KEPT_TREES_CHARS = 1_000_000  # model text whose syntax trees a load keeps between its two passes (~60 MB)
+PART_LINES = 20_000  # N-Quads lines of a model file's graph handed on at a time
 
 
 @dataclass
@@ -60,36 +59,46 @@ def parse(texts: dict[str, str]) -> Models:
         return _parse(texts)
 
 
-def _parse(texts: dict[str, str]) -> Models:
-    """Two passes over each file's statements: the first looks ahead (`Env.prepare`: what later statements
-    declare; and the imports, which order the files), the second interprets them in import order. A long file's
-    statements are parsed piece by piece in each pass (`pieces.py`), so its syntax trees never live at once;
-    the files read in one load keep theirs between the passes while they are short in all."""
-    env = Env()
-    splits, imports, kept, room = {}, {}, {}, KEPT_TREES_CHARS
+def _parse(texts: dict[str, str], *, glancing: bool = True) -> Models:
+    """Two passes over the model files: the first looks ahead (`Env.prepare`: what statements declare before
+    they run; and the imports, which order the files), the second interprets each file's statements in import
+    order. A long file's statements are parsed piece by piece (`pieces.py`), so its syntax trees never live at
+    once, and its first pass only glances at it (`Split.glance`): the second checks the glance against the
+    statements it parses, and when they differ (or the file must be read whole after all) everything is read
+    again with a first pass that parses. Short files are parsed once, their trees kept between the passes."""
+    env, splits, imports, kept, glanced = Env(), {}, {}, {}, {}
     for key, text in texts.items():
         split = splits[key] = Split(text)
+        seen = split.glance() if glancing else None
+        if seen is not None:
+            env.learn(seen[0])
+            imports[key], glanced[key] = seen[1], seen
+            continue
         modules: dict[str, None] = {}  # in order; a second start of the pass repeats a prefix of them
-        pieces = []
+        pieces = kept[key] = []
         for piece in split.pieces():
             env.prepare(piece.statements, piece.source)
-            modules.update(dict.fromkeys(node.module for node in piece.statements
-                                         if isinstance(node, ast.ImportFrom) and node.module))
-            if split.mode == WHOLE or room >= len(text):
-                pieces.append(piece)
+            modules.update(dict.fromkeys(imported(piece.statements)))
+            pieces.append(piece)
         imports[key] = list(modules)
-        if split.mode == WHOLE or room >= len(text):
-            kept[key] = pieces
-            room -= len(text)
     models = Models()
     for key in import_order(imports):
         split = splits.pop(key)
         fragment = ModelFile(key=key, references=models.references, coded_links=env.coded_links,
                              lines=split.lines)
-        fragment.diagnostics.extend(split.diagnostics)
         reader = StatementReader(Reading(fragment, env, fragment.lines, 1))
-        for piece in kept.pop(key, None) or split.pieces():  # parsed again unless kept
-            reader.run(piece.statements)
+        effects, modules = [], {}
+        try:
+            for piece in kept.pop(key, None) or split.pieces(start_over=False):
+                if key in glanced:
+                    effects += lookahead(piece.statements, piece.source)
+                    modules.update(dict.fromkeys(imported(piece.statements)))
+                reader.run(piece.statements)
+        except Restart:
+            return _parse(texts, glancing=False)
+        if key in glanced and (effects, list(modules)) != glanced[key]:
+            return _parse(texts, glancing=False)
+        fragment.diagnostics[:0] = split.diagnostics
         models.files[key] = fragment
     _find_defects(models, env)
     return models

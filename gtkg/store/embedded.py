@@ -228,8 +228,9 @@ class BulkWriter:
         self.db = db
         # On disk, a bulk load writes new engine files: batches of 16 MB (about 70k quads) cost least per quad
         # (much smaller ones cost more, larger ones take more memory). In memory, a plain load is faster than a
-        # bulk one, and small batches let the engine start early.
-        self.batch_bytes, self.load = (16 << 20, db.bulk_load) if on_disk else (4 << 20, db.load)
+        # bulk one, and batches may be small. The first batches are smaller, so that the engine starts early.
+        self.most, self.load = (16 << 20, db.bulk_load) if on_disk else (4 << 20, db.load)
+        self.batch_bytes = self.most >> 2
         self.parts: list[str] = []
         self.size = 0
         self.pending: threading.Thread | None = None
@@ -257,6 +258,7 @@ class BulkWriter:
     def _flush(self) -> None:
         text = "".join(self.parts)
         self.parts, self.size = [], 0
+        self.batch_bytes = min(2 * self.batch_bytes, self.most)
         self._wait()
         self.pending = threading.Thread(target=self._load, args=(text,), name="gtkg-bulk-load", daemon=True)
         self.pending.start()

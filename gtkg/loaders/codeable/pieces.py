@@ -20,12 +20,14 @@ import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from gtkg.loaders.codeable.lookahead import Deferred, lookahead
 from gtkg.loaders.codeable.source import (
     FAST_PATH_MIN,
     has_one_liner,
     join_surrogates,
     may_hold_surrogates,
     merge_one_liners,
+    one_liner_match,
     split_statements,
     surrogates_found,
     take_one_liners,
@@ -89,9 +91,10 @@ class Split:
             return WHOLE
         return ONE_LINERS if has_one_liner(self.lines) else DEDENTED
 
-    def pieces(self) -> Iterator[Piece]:
-        """The statements in order. In the first pass, a mode that turns out wrong starts over in the right one:
-        the statements already yielded are yielded again (the same statements, read the right way)."""
+    def pieces(self, *, start_over: bool = True) -> Iterator[Piece]:
+        """The statements in order. A mode that turns out wrong starts over in the right one: the statements
+        already yielded are yielded again (the same statements, read the right way); or, without `start_over`,
+        Restart is raised (with the mode set for the next time)."""
         while True:
             self.diagnostics = []
             try:
@@ -99,6 +102,34 @@ class Split:
                 return
             except Restart as restart:
                 self.mode = restart.mode
+                if not start_over:
+                    raise
+
+    def glance(self) -> tuple[list, list] | None:
+        """What a first pass learns from the text (`state.lookahead`, and the modules it imports from), mostly
+        without parsing: the usual statements of a model file are told by their first line; the others are
+        parsed one by one. A guess that can be wrong (a line inside a string that looks like a statement): the
+        second pass checks it against the statements it parses. None when the text is read whole, or a part
+        of it does not parse on its own."""
+        if self.mode == WHOLE:
+            return None
+        text, effects, modules = self.text, [], {}
+        starts = [match.start() for match in STATEMENT_START.finditer(text)]
+        if not starts or starts[0]:
+            starts.insert(0, 0)
+        line = 1
+        for start, end in zip(starts, starts[1:] + [len(text)], strict=True):
+            statement = text[start:end]
+            first = statement.split("\n", 1)[0]
+            if MORE_THAN_ONE.search(statement) is not None or not _glanced(first, line, effects):
+                lines = statement.split("\n")
+                tree = _parse_at(lines, line - 1)
+                if tree is None:
+                    return None
+                effects += lookahead(tree.body, Source(lines, line))
+                modules.update(dict.fromkeys(imported(tree.body)))
+            line += statement.count("\n")
+        return effects, list(modules)
 
     def _pieces(self) -> Iterator[Piece]:
         if self.mode == WHOLE:
@@ -128,7 +159,7 @@ class Split:
         lines, size = self.lines, 0
         for i in range(start, len(lines)):
             line = lines[i]
-            if size >= chars and line and (line[0].isalpha() or line[0] in "_@") and not CONTINUATION.match(line):
+            if size >= chars and _may_start(line):
                 return i
             size += len(line) + 1
         return len(lines)
@@ -150,6 +181,41 @@ class Split:
         return None if tree is None else Piece(tree.body, Source(lines, start + 1))
 
 
+def _may_start(line: str) -> bool:
+    """Whether a statement may start at this line: at column 0, and not continuing one (`else:`)."""
+    return bool(line) and (line[0].isalpha() or line[0] in "_@") and not CONTINUATION.match(line)
+
+
+# Where a statement may start (at column 0, with a name or a decorator, and not continuing one), and what tells
+# that the text up to the next such line holds more than one statement (or a line Python may start one with)
+STATEMENT_START = re.compile(r"^(?=[^\W\d]|@)(?!(?:else|elif|except|finally)\b)", re.MULTILINE)
+MORE_THAN_ONE = re.compile(r";|\n[^ \t#)\]}\n]")
+# The first lines of a model file's usual statements, which tell what the statement teaches a first pass
+DECLARED = re.compile(r"([A-Za-z_]\w*) = CClass\(([A-Za-z_]\w*), ")  # a declaration over several lines
+NAMES = re.compile(r"([A-Za-z_]\w*) = (\[[\w, ]*\])[ \t]*")  # a list of names on one line
+CALL = re.compile(r"(?:[A-Za-z_]\w* = )?[A-Za-z_][\w.]*\(")  # a call, or a name bound to its result
+
+
+def _glanced(first: str, line: int, effects: list) -> bool:
+    """Add what the statement starting with line `first` (line number `line`) teaches, if its first line tells."""
+    if (match := one_liner_match(first)) is not None:
+        if match["var"]:
+            effects.append(("metaclass", match["var"], match["meta"]))
+        return True
+    if (match := DECLARED.match(first)) is not None:
+        effects.append(("metaclass", match[1], match[2]))
+        return True
+    if (match := NAMES.fullmatch(first)) is not None:
+        effects.append(("data", match[1], Deferred(match[2], line)))
+        return True
+    return CALL.match(first) is not None and "CClass" not in first  # teaches nothing
+
+
+def imported(statements: list[ast.stmt]):
+    """The modules `from module import ...` statements import from."""
+    return (node.module for node in statements if isinstance(node, ast.ImportFrom) and node.module)
+
+
 def _parse_at(lines: list[str], start: int) -> ast.Module | None:
     """Parse lines as the lines from `start` (0-based) on of a text."""
     try:
@@ -158,22 +224,3 @@ def _parse_at(lines: list[str], start: int) -> ast.Module | None:
             return ast.parse("\n" * start + "\n".join(lines))
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-
-
-@dataclass
-class Deferred:
-    """A value written out in the model, kept as its text until a statement needs it before its own line."""
-
-    text: str
-    line: int
-    node: ast.expr | None = None
-
-    def parse(self) -> ast.expr:
-        if self.node is None:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                node = ast.parse("(" + self.text + "\n)", mode="eval").body
-            ast.increment_lineno(node, self.line - 1)
-            join_surrogates([node])
-            self.node = node
-        return self.node

@@ -89,7 +89,7 @@ def take_one_liners(lines: list[str], first_line: int) -> list[ast.stmt]:
     """The one-liners among `lines` (the first is line `first_line`), as nodes; their lines are blanked out."""
     one_liners: list[ast.stmt] = []
     for i, line in enumerate(lines):
-        match = _one_liner_match(line)
+        match = one_liner_match(line)
         if match is not None:
             one_liners.append(_one_liner(match, first_line + i))
             lines[i] = ""
@@ -97,10 +97,10 @@ def take_one_liners(lines: list[str], first_line: int) -> list[ast.stmt]:
 
 
 def has_one_liner(lines: list[str]) -> bool:
-    return any(_one_liner_match(line) is not None for line in lines)
+    return any(one_liner_match(line) is not None for line in lines)
 
 
-def _one_liner_match(line: str) -> re.Match | None:
+def one_liner_match(line: str) -> re.Match | None:
     if not line or not (line[0].isalpha() or line[0] == "_"):
         return None
     match = ONE_LINER.match(line)
