@@ -2,7 +2,7 @@
 
 `parse` interprets all model files of one load together, in import order and with one shared environment, so
 names, list and dict variables resolve across them (`from pkg.sources import *`); then it looks for the
-defects executing the model would hide or stumble on. `emit` writes each file's records into its own graph.
+defects executing the model would hide or stumble on. `read` emits each file's records into its own graph.
 
 >>> models = parse({"m.py": 's1 = CClass(source, "s1", values={"title": "A" + "B"})\\n'
 ...                         'add_links({s1: [x, x]}, role_name="contained_code")\\n'})

@@ -16,7 +16,6 @@ before its own line is read (`Env.fallback`) can be kept as its text, not as its
 import ast
 import re
 import textwrap
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -28,6 +27,7 @@ from gtkg.loaders.codeable.source import (
     may_hold_surrogates,
     merge_one_liners,
     one_liner_match,
+    parse_text,
     split_statements,
     surrogates_found,
     take_one_liners,
@@ -117,18 +117,30 @@ class Split:
         starts = [match.start() for match in STATEMENT_START.finditer(text)]
         if not starts or starts[0]:
             starts.insert(0, 0)
-        line = 1
-        for start, end in zip(starts, starts[1:] + [len(text)], strict=True):
-            statement = text[start:end]
-            first = statement.split("\n", 1)[0]
-            if MORE_THAN_ONE.search(statement) is not None or not _glanced(first, line, effects):
-                lines = statement.split("\n")
-                tree = _parse_at(lines, line - 1)
-                if tree is None:
-                    return None
-                effects += lookahead(tree.body, Source(lines, line))
+        starts.append(len(text))
+        pending, line, pending_line = None, 1, 1  # statements to parse (together), from offset `pending` on
+
+        def parse_pending(until: int) -> bool:
+            lines = text[pending:until].split("\n")
+            tree = _parse_at(lines, pending_line - 1)
+            if tree is not None:
+                effects.extend(lookahead(tree.body, Source(lines, pending_line)))
                 modules.update(dict.fromkeys(imported(tree.body)))
+            return tree is not None
+
+        for start, end in zip(starts, starts[1:], strict=False):
+            statement = text[start:end]
+            told = None if MORE_THAN_ONE.search(statement) else _glanced(statement.split("\n", 1)[0], line)
+            if told is None and pending is None:
+                pending, pending_line = start, line
+            elif told is not None or start - pending >= self.piece_chars:
+                if pending is not None and not parse_pending(start):
+                    return None
+                pending, pending_line = (None, line) if told is not None else (start, line)
+                effects += told or []
             line += statement.count("\n")
+        if pending is not None and not parse_pending(len(text)):
+            return None
         return effects, list(modules)
 
     def _pieces(self) -> Iterator[Piece]:
@@ -196,19 +208,15 @@ NAMES = re.compile(r"([A-Za-z_]\w*) = (\[[\w, ]*\])[ \t]*")  # a list of names o
 CALL = re.compile(r"(?:[A-Za-z_]\w* = )?[A-Za-z_][\w.]*\(")  # a call, or a name bound to its result
 
 
-def _glanced(first: str, line: int, effects: list) -> bool:
-    """Add what the statement starting with line `first` (line number `line`) teaches, if its first line tells."""
+def _glanced(first: str, line: int) -> list | None:
+    """What the statement starting with line `first` (line number `line`) teaches, if its first line tells."""
     if (match := one_liner_match(first)) is not None:
-        if match["var"]:
-            effects.append(("metaclass", match["var"], match["meta"]))
-        return True
+        return [("metaclass", match["var"], match["meta"])] if match["var"] else []
     if (match := DECLARED.match(first)) is not None:
-        effects.append(("metaclass", match[1], match[2]))
-        return True
+        return [("metaclass", match[1], match[2])]
     if (match := NAMES.fullmatch(first)) is not None:
-        effects.append(("data", match[1], Deferred(match[2], line)))
-        return True
-    return CALL.match(first) is not None and "CClass" not in first  # teaches nothing
+        return [("data", match[1], Deferred(match[2], line))]
+    return [] if CALL.match(first) is not None and "CClass" not in first else None  # [] teaches nothing
 
 
 def imported(statements: list[ast.stmt]):
@@ -217,10 +225,5 @@ def imported(statements: list[ast.stmt]):
 
 
 def _parse_at(lines: list[str], start: int) -> ast.Module | None:
-    """Parse lines as the lines from `start` (0-based) on of a text."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # invalid escape sequences in strings are not our concern
-            return ast.parse("\n" * start + "\n".join(lines))
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
+    """Parse lines as the lines from `start` (0-based) on of a text (None when they do not parse)."""
+    return parse_text("\n".join(lines), start)

@@ -64,7 +64,7 @@ def _split(text: str, first_line: int) -> tuple[list[ast.stmt], list[Diagnostic]
         statements = split_one_liners(text, first_line)
         if statements is not None:
             return statements, []
-    tree = _parse(textwrap.dedent(text), first_line - 1)
+    tree = parse_text(textwrap.dedent(text), first_line - 1)
     if tree is not None:
         return tree.body, []
     return _Recovery(text, first_line).run()
@@ -81,7 +81,7 @@ def split_one_liners(text: str, first_line: int = 1) -> list[ast.stmt] | None:
     one_liners = take_one_liners(lines, first_line)
     if not one_liners:
         return None
-    tree = _parse("\n".join(lines), first_line - 1)
+    tree = parse_text("\n".join(lines), first_line - 1)
     return None if tree is None else merge_one_liners(one_liners, tree.body)
 
 
@@ -179,7 +179,7 @@ class _Recovery:
             width = self.readable_width(k)
             if width:
                 start, end = self.span(k, width)
-                self.statements.extend(_parse(self.text(start, end), self.first_line - 1 + start).body)
+                self.statements.extend(parse_text(self.text(start, end), self.first_line - 1 + start).body)
                 k += width
             else:
                 start, end = self.chunks[k]
@@ -226,7 +226,7 @@ class _Recovery:
             return len(self.chunks) - k
         bad = start + error - 1
         width = next((w for w in range(len(self.chunks) - k) if self.chunks[k + w][1] > bad), 0)
-        if width and _parse(self.text(start, self.chunks[k + width - 1][1])) is not None:
+        if width and parse_text(self.text(start, self.chunks[k + width - 1][1])) is not None:
             return width
         return 0
 
@@ -292,7 +292,7 @@ def _tells_incomplete() -> bool:
 _TELLS_INCOMPLETE = _tells_incomplete()
 
 
-def _parse(text: str, offset: int = 0) -> ast.Module | None:
+def parse_text(text: str, offset: int = 0) -> ast.Module | None:
     """Parse, numbering lines from offset + 1.
 
     Blank lines in front cost far less than shifting the tree, up to about ten per character of the text;
