@@ -106,11 +106,11 @@ class Split:
                     raise
 
     def glance(self) -> tuple[list, list] | None:
-        """What a first pass learns from the text (`state.lookahead`, and the modules it imports from), mostly
-        without parsing: the usual statements of a model file are told by their first line; the others are
-        parsed one by one. A guess that can be wrong (a line inside a string that looks like a statement): the
-        second pass checks it against the statements it parses. None when the text is read whole, or a part
-        of it does not parse on its own."""
+        """What a first pass learns from the text (`lookahead`, and the modules it imports from), mostly without
+        parsing: the usual statements of a model file are told by their first line; the others are parsed,
+        those in a row together. A guess that can be wrong (a line inside a string that looks like a
+        statement): the second pass checks it against the statements it parses. None when the text is read
+        whole, or a part of it does not parse on its own."""
         if self.mode == WHOLE:
             return None
         text, effects, modules = self.text, [], {}
