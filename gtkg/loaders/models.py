@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from gtkg.loaders import Graph, InputFile, Study, cyclic_gc_paused, decode
 from gtkg.loaders.codeable import Env
 from gtkg.loaders.codeable.lookahead import lookahead
-from gtkg.loaders.codeable.pieces import Restart, Split, imported
+from gtkg.loaders.codeable.pieces import WHOLE, Restart, Split, imported
 from gtkg.loaders.codeable.state import Reading
 from gtkg.loaders.codeable.statements import StatementReader
 from gtkg.loaders.emit import FileEmitter
@@ -30,6 +30,7 @@ from gtkg.ontology import GT, RDF
 
 REFERENCE_METACLASSES = ("source", "reference")
 PART_LINES = 20_000  # N-Quads lines of a model file's graph handed on at a time
+KEPT_TREES_CHARS = 1_000_000  # model text whose syntax trees a first pass that parses keeps (about 60 MB)
 
 
 @dataclass
@@ -65,8 +66,9 @@ def _parse(texts: dict[str, str], *, glancing: bool = True) -> Models:
     order. A long file's statements are parsed piece by piece (`pieces.py`), so its syntax trees never live at
     once, and its first pass only glances at it (`Split.glance`): the second checks the glance against the
     statements it parses, and when they differ (or the file must be read whole after all) everything is read
-    again with a first pass that parses. Short files are parsed once, their trees kept between the passes."""
-    env, splits, imports, kept, glanced = Env(), {}, {}, {}, {}
+    again with a first pass that parses. Files read that way keep their trees between the passes while they are
+    short in all (KEPT_TREES_CHARS), else they are parsed again."""
+    env, splits, imports, kept, glanced, room = Env(), {}, {}, {}, {}, KEPT_TREES_CHARS
     for key, text in texts.items():
         split = splits[key] = Split(text)
         seen = split.glance() if glancing else None
@@ -75,11 +77,14 @@ def _parse(texts: dict[str, str], *, glancing: bool = True) -> Models:
             imports[key], glanced[key] = seen[1], seen
             continue
         modules: dict[str, None] = {}  # in order; a second start of the pass repeats a prefix of them
-        pieces = kept[key] = []
+        keep = split.mode == WHOLE or room >= len(text)  # else parsed again in the second pass: memory stays flat
+        pieces = kept[key] = [] if keep else None
         for piece in split.pieces():
             env.prepare(piece.statements, piece.source)
             modules.update(dict.fromkeys(imported(piece.statements)))
-            pieces.append(piece)
+            if keep:
+                pieces.append(piece)
+        room -= len(text) if keep else 0
         imports[key] = list(modules)
     models = Models()
     for key in import_order(imports):
