@@ -2,7 +2,7 @@
 
 `parse` interprets all model files of one load together, in import order and with one shared environment, so
 names, list and dict variables resolve across them (`from pkg.sources import *`); then it looks for the
-defects executing the model would hide or stumble on. `emit` writes each file's records into its own graph.
+defects executing the model would hide or stumble on. `read` emits each file's records into its own graph.
 
 >>> models = parse({"m.py": 's1 = CClass(source, "s1", values={"title": "A" + "B"})\\n'
 ...                         'add_links({s1: [x, x]}, role_name="contained_code")\\n'})
@@ -12,7 +12,6 @@ defects executing the model would hide or stumble on. `emit` writes each file's 
 {'title': 'AB'}
 """
 
-import ast
 import hashlib
 from bisect import bisect_right
 from collections import defaultdict
@@ -20,12 +19,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from gtkg.loaders import Graph, InputFile, Study, cyclic_gc_paused, decode
-from gtkg.loaders.codeable import Env, interpret, split_statements
+from gtkg.loaders.codeable import Env
+from gtkg.loaders.codeable.lookahead import lookahead
+from gtkg.loaders.codeable.pieces import WHOLE, Restart, Split, imported
+from gtkg.loaders.codeable.state import Reading
+from gtkg.loaders.codeable.statements import StatementReader
 from gtkg.loaders.emit import FileEmitter
 from gtkg.loaders.records import INFO, VIOLATION, WARNING, Diagnostic, Fragment
 from gtkg.ontology import GT, RDF
 
 REFERENCE_METACLASSES = ("source", "reference")
+PART_LINES = 20_000  # N-Quads lines of a model file's graph handed on at a time
+KEPT_TREES_CHARS = 1_000_000  # model text whose syntax trees a first pass that parses keeps (about 60 MB)
 
 
 @dataclass
@@ -55,39 +60,69 @@ def parse(texts: dict[str, str]) -> Models:
         return _parse(texts)
 
 
-def _parse(texts: dict[str, str]) -> Models:
-    env = Env()
-    split = {}
+def _parse(texts: dict[str, str], *, glancing: bool = True) -> Models:
+    """Two passes over the model files: the first looks ahead (`Env.prepare`: what statements declare before
+    they run; and the imports, which order the files), the second interprets each file's statements in import
+    order. A long file's statements are parsed piece by piece (`pieces.py`), so its syntax trees never live at
+    once, and its first pass only glances at it (`Split.glance`): the second checks the glance against the
+    statements it parses, and when they differ (or the file must be read whole after all) everything is read
+    again with a first pass that parses. Files read that way keep their trees between the passes while they are
+    short in all (KEPT_TREES_CHARS), else they are parsed again."""
+    env, splits, imports, kept, glanced, room = Env(), {}, {}, {}, {}, KEPT_TREES_CHARS
     for key, text in texts.items():
-        statements, unreadable = split_statements(text)
-        env.prepare(statements)
-        split[key] = (statements, unreadable, text)
+        split = splits[key] = Split(text)
+        seen = split.glance() if glancing else None
+        if seen is not None:
+            env.learn(seen[0])
+            imports[key], glanced[key] = seen[1], seen
+            continue
+        modules: dict[str, None] = {}  # in order; a second start of the pass repeats a prefix of them
+        keep = split.mode == WHOLE or room >= len(text)  # else parsed again in the second pass: memory stays flat
+        pieces = kept[key] = [] if keep else None
+        for piece in split.pieces():
+            env.prepare(piece.statements, piece.source)
+            modules.update(dict.fromkeys(imported(piece.statements)))
+            if keep:
+                pieces.append(piece)
+        room -= len(text) if keep else 0
+        imports[key] = list(modules)
     models = Models()
-    for key in import_order({key: parts[0] for key, parts in split.items()}):
-        statements, unreadable, text = split[key]
+    for key in import_order(imports):
+        split = splits.pop(key)
         fragment = ModelFile(key=key, references=models.references, coded_links=env.coded_links,
-                             lines=text.split("\n"))
-        fragment.diagnostics.extend(unreadable)
-        interpret(statements, env, fragment.lines, 1, fragment)
+                             lines=split.lines)
+        reader = StatementReader(Reading(fragment, env, fragment.lines, 1))
+        effects, modules = [], {}
+        try:
+            for piece in kept.pop(key, None) or split.pieces(start_over=False):
+                if key in glanced:
+                    effects += lookahead(piece.statements, piece.source)
+                    modules.update(dict.fromkeys(imported(piece.statements)))
+                reader.run(piece.statements)
+        except Restart:
+            return _parse(texts, glancing=False)
+        if key in glanced and (effects, list(modules)) != glanced[key]:
+            return _parse(texts, glancing=False)
+        fragment.diagnostics[:0] = split.diagnostics
         models.files[key] = fragment
     _find_defects(models, env)
     return models
 
 
-def import_order(statements: dict[str, list]) -> list[str]:
-    """Keys ordered so that a file comes after the files of the load it imports from (cycles: given order)."""
+def import_order(imports: dict[str, list]) -> list[str]:
+    """Keys ordered so that a file comes after the files of the load it imports from (cycles: given order);
+    `imports` holds the modules each file imports from (`from pkg.module import ...`)."""
     stems = defaultdict(list)
-    for key in statements:
+    for key in imports:
         stems[key.rsplit("/", 1)[-1].removesuffix(".py")].append(key)
-    imports = {key: [other for node in nodes if isinstance(node, ast.ImportFrom) and node.module
-                     for other in stems.get(node.module.rsplit(".", 1)[-1], ())]
-               for key, nodes in statements.items()}
+    edges = {key: [other for module in modules for other in stems.get(module.rsplit(".", 1)[-1], ())]
+             for key, modules in imports.items()}
     order: list[str] = []
     seen: set[str] = set()
-    for key in statements:
+    for key in imports:
         if key not in seen:
             seen.add(key)
-            _visit(key, imports, seen, order)
+            _visit(key, edges, seen, order)
     return order
 
 
@@ -220,25 +255,37 @@ def _unloaded_imports(models: Models, env: Env) -> None:
 
 
 def read(files: list[InputFile], study: Study) -> Iterator[Graph]:
-    """The model files of one load, read together (names resolve across them), then emitted file by file; the
-    sources they declare go into `study.sources` for the notes."""
-    raw = {f.key: f.read() for f in files}
-    models = parse({key: decode(data)[0] for key, data in raw.items()})
+    """The model files of one load, read together (names resolve across them), then emitted file by file, each
+    in parts of at most PART_LINES lines; the sources they declare go into `study.sources` for the notes."""
+    texts, sha256 = {}, {}
+    for f in files:
+        data = f.read()
+        sha256[f.key] = hashlib.sha256(data).hexdigest()
+        texts[f.key] = decode(data)[0]
+        del data
+    models = parse(texts)
+    del texts
     study.sources.update(models.sources)
     for f in files:
-        out = FileEmitter(study.minter, f.key, "model", hashlib.sha256(raw.pop(f.key)).hexdigest(),
-                          sources=dict(models.sources), references=models.references)
-        counts = emit(models.files[f.key], out)
-        yield Graph(out.file, out.out.lines, f, counts["sources"], counts["codes"], 0, out.count("diagnostic"))
+        out = FileEmitter(study.minter, f.key, "model", sha256[f.key], sources=dict(models.sources),
+                          references=models.references)
+        counts: dict = {}
+        for lines in emit_parts(models.files.pop(f.key), out, counts):
+            yield Graph(out.file, lines, f, final=False)
+        yield Graph(out.file, out.out.take(), f, counts["sources"], counts["codes"], 0, out.count("diagnostic"))
 
 
-def emit(fragment: ModelFile, out: FileEmitter) -> dict:
-    """Write one model file's records; returns counts for the load summary."""
+def emit_parts(fragment: ModelFile, out: FileEmitter, counts: dict) -> Iterator[list[str]]:
+    """Write one model file's records, yielding the lines written so far every PART_LINES lines (the lines of
+    the last part stay in `out`); fills in `counts` for the load summary at the end."""
+    writer = out.out
     sources = set()
     for decl in fragment.declarations:
         out.declaration(decl)
         if decl.metaclass == "source":
             sources.add(decl.label or decl.var)
+        if len(writer.lines) >= PART_LINES:
+            yield writer.take()
     for link in fragment.links:
         node = out.link(link)
         var = fragment.coded_links.get(id(link))
@@ -247,7 +294,9 @@ def emit(fragment: ModelFile, out: FileEmitter) -> dict:
             out.add(node, GT.codedAs, code)
             out.add(code, RDF.type, GT.Code)
             out.add(code, GT.variable, var)
+        if len(writer.lines) >= PART_LINES:
+            yield writer.take()
     for diag in fragment.diagnostics:
         out.diagnostic(diag)
     codes = {d.var for d in fragment.declarations if d.metaclass not in REFERENCE_METACLASSES}
-    return {"sources": sources, "codes": codes, "excerpts": 0}
+    counts.update(sources=sources, codes=codes, excerpts=0)

@@ -8,7 +8,7 @@ VIOLATION, WARNING, INFO = "violation", "warning", "info"
 MAX_TEXT = 1 << 20
 
 
-@dataclass
+@dataclass(slots=True)
 class Diagnostic:
     """Something a loader could not read or found defective, with where it is."""
 
@@ -23,7 +23,7 @@ class Diagnostic:
     other_value: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Declaration:
     """`var = CClass(metaclass, "Label", values={...})`."""
 
@@ -35,7 +35,7 @@ class Declaration:
     stereotypes: tuple = ()
 
 
-@dataclass
+@dataclass(slots=True)
 class Listing:
     """Bare code variables: a docstring, a name or a tuple of names in a fence; `lines` holds the line of each
     name (when not given: the listing's line)."""
@@ -49,7 +49,7 @@ class Listing:
         return zip(self.names, self.lines or [self.line] * len(self.names), strict=True)
 
 
-@dataclass
+@dataclass(slots=True)  # a big model has hundreds of thousands
 class Link:
     """One link between two variables.
 
