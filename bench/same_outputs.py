@@ -31,10 +31,11 @@ def default_studies(work: Path) -> list[Path]:
 
 
 def build(tree: Path, study: Path, out: Path) -> None:
+    """`python -m gtkg build` with `tree` first on the path: run elsewhere than in a source tree, since `-m` puts
+    the working directory first (before PYTHONPATH), which would make both builds this tree's."""
     env = {**os.environ, "PYTHONPATH": str(tree)}
-    # run outside the repository: `python -m` puts the working folder first on sys.path, ahead of PYTHONPATH
-    run = subprocess.run([sys.executable, "-m", "gtkg", "build", str(study), "-o", str(out)], env=env,
-                         capture_output=True, text=True, cwd=out.parent)
+    run = subprocess.run([sys.executable, "-m", "gtkg", "build", str(study.resolve()), "-o", str(out.resolve())],
+                         env=env, capture_output=True, text=True, cwd=out.parent)
     if run.returncode not in (0, 1):
         raise SystemExit(f"build of {study} with {tree} failed: {run.stderr.strip()}")
 

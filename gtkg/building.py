@@ -51,15 +51,16 @@ class BuildSummary:
 
 
 def build(paths, *, output, store=None, study: str = DEFAULT_STUDY, base: str | None = None,
-          fail_on: str | None = None, rules: str = "booktabs", order=None,
+          fail_on: str | None = None, shapes=(), rules: str = "booktabs", order=None,
           progress: Callable | None = None) -> BuildSummary:
     """Load `paths`, write every parameterless stored query as CSV, Markdown and LaTeX, the paper tables, the
     diagrams, the design document, the saturation figure, the graph as Turtle and the validation report into
     `output`.
 
     `fail_on` (violation, warning or info) sets `failed` when validation finds problems at or above it.
-    `rules` (booktabs or ruled) sets the LaTeX tables' rules; `order` is a file listing the sources in the
-    order they were coded, for the saturation figure (default: natural order).
+    `shapes` are a study's own SHACL shapes files, checked too. `rules` (booktabs or ruled) sets the LaTeX
+    tables' rules; `order` is a file listing the sources in the order they were coded, for the saturation
+    figure (default: natural order). `progress(step, done=None, total=None)` hears each step.
     """
     from gtkg.exporting import export
     from gtkg.loading import load
@@ -69,12 +70,17 @@ def build(paths, *, output, store=None, study: str = DEFAULT_STUDY, base: str | 
     coded = read_order(order) if order else None
     out = Path(output)
     previous = _claim(out)
+    step = progress or (lambda *_: None)
     with using(MEMORY if store is None else store, inputs=paths) as target:
         loaded = load(paths, store=target, study=study, base=base, progress=progress)
         summary = BuildSummary(out, target.location, loaded)
-        _write_design(summary, _write_tables(summary, target), rules, coded)
+        tables = _write_tables(summary, target, step)
+        step("Writing the paper's tables, diagrams and design document")
+        _write_design(summary, tables, rules, coded)
+        step("Writing study.ttl")
         _write(summary, "study.ttl", export(store=target, format="turtle"))
-        _write_validation(summary, target, fail_on)
+        step("Validating")
+        _write_validation(summary, target, fail_on, shapes)
     _release(out, previous, summary.files)
     return summary
 
@@ -122,7 +128,7 @@ def _mark(out: Path, files: list[str]) -> None:
     (out / BUILD_MARKER).write_text(text + "\n", encoding="utf-8")
 
 
-def _write_tables(summary: BuildSummary, store) -> dict:
+def _write_tables(summary: BuildSummary, store, step) -> dict:
     """Write the table of every parameterless query; returns the tables by query name."""
     from concurrent.futures import ThreadPoolExecutor
 
@@ -135,7 +141,9 @@ def _write_tables(summary: BuildSummary, store) -> dict:
     tables = {}
     # the engine answers outside the GIL: a few queries at a time keep both cores busy
     with ThreadPoolExecutor(max_workers=QUERY_THREADS) as pool:
-        for name, table in zip(names, pool.map(lambda name: run_query(name, store=store), names), strict=True):
+        for done, (name, table) in enumerate(zip(names, pool.map(lambda name: run_query(name, store=store), names),
+                                                 strict=True)):
+            step("Writing tables", done + 1, len(names))
             summary.tables[name], tables[name] = len(table.rows), table
             for output in map(get, TABLE_OUTPUTS):
                 if output.name == "latex" and name in DUMPS:
@@ -202,14 +210,14 @@ def _write_figures(summary: BuildSummary, space, order: list | None) -> None:
             return
 
 
-def _write_validation(summary: BuildSummary, store, fail_on: str | None) -> None:
+def _write_validation(summary: BuildSummary, store, fail_on: str | None, shapes=()) -> None:
     try:
         from gtkg.shapes import validate
     except ImportError as exc:  # the shapes need pySHACL and rdflib; the tables do not
         summary.validation = f"validation unavailable ({exc})"
         _write(summary, "validation.txt", summary.validation + "\n")
         return
-    report = validate(store=store, fail_on=fail_on or "violation")
+    report = validate(store=store, shapes=shapes, fail_on=fail_on or "violation")
     summary.findings = report.counts()
     summary.validation = ", ".join(f"{n} {severity}{'s' if n != 1 else ''}"
                                    for severity, n in summary.findings.items() if n) or "no findings"

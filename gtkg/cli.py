@@ -142,7 +142,8 @@ class Gtkg(click.Group):
 @click.group(cls=Gtkg, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="gtkg")
 @click.option("--debug", is_flag=True, help="Show tracebacks of errors.")
-def cli(debug):
+@click.option("-q", "--quiet", is_flag=True, help="Print only results and errors: no progress, no summaries.")
+def cli(debug, quiet):
     """gtkg: the knowledge graph of a grounded-theory study.
 
     Load field notes and CodeableModels model files, validate the coding, answer the study's
@@ -173,22 +174,21 @@ def load(paths, study, base, replace, store):
     """
     from gtkg.loading import load as load_files
 
-    with _progress_bar() as progress:
+    with _progress() as progress:
         summary = load_files(paths, store=store, study=study, base=base,
                              replace=replace, progress=progress)
     _echo_loaded(summary)
 
 
 def _echo_loaded(summary) -> None:
-    click.echo(f"Loaded {_plural(summary.files, 'file')}: {summary.sources} sources, {summary.codes} codes, "
+    say(f"Loaded {_plural(summary.files, 'file')}: {summary.sources} sources, {summary.codes} codes, "
                f"{summary.excerpts} excerpts, {summary.triples} triples, {summary.diagnostics} diagnostics"
-               + (" (see 'gtkg diagnostics')" if summary.diagnostics else ""), err=True)
+               + (" (see 'gtkg diagnostics')" if summary.diagnostics else ""))
     if summary.removed:
-        click.echo(f"Removed {_plural(len(summary.removed), 'graph')} of files gone from the folders loaded: "
-                   + ", ".join(summary.removed), err=True)
+        say(f"Removed {_plural(len(summary.removed), 'graph')} of files gone from the folders loaded: "
+                   + ", ".join(summary.removed))
     if summary.skipped:
-        click.echo("Skipped " + "; ".join(_skipped(why, paths) for why, paths in sorted(summary.skipped.items())),
-                   err=True)
+        say("Skipped " + "; ".join(_skipped(why, paths) for why, paths in sorted(summary.skipped.items())))
 
 
 def _skipped(why: str, paths: list) -> str:
@@ -218,28 +218,44 @@ def remove(targets, study, base, store):
     from gtkg.loading import remove as remove_graphs
 
     summary = remove_graphs(targets, store=store, study=study, base=base)
-    click.echo(f"Removed {_plural(len(summary.graphs), 'graph')}: " + ", ".join(summary.files or summary.graphs),
-               err=True)
+    say(f"Removed {_plural(len(summary.graphs), 'graph')}: " + ", ".join(summary.files or summary.graphs))
 
 
-class _progress_bar:
-    """A progress bar on stderr for loads of many files; silent for small ones or when not a terminal."""
+class _progress:
+    """The step at hand and its count, on one line of stderr that each update rewrites (at most ten times a
+    second), cleared at the end; nothing when stderr is not a terminal or with --quiet."""
 
     def __enter__(self):
-        self.bar = None
+        self.shown = sys.stderr.isatty() and not _quiet()
+        self.last, self.step, self.width = 0.0, None, 0
         return self.update
 
-    def update(self, done: int, total: int, path: str) -> None:
-        if total < 200 or not sys.stderr.isatty():
+    def update(self, step: str, done: int | None = None, total: int | None = None) -> None:
+        import time
+
+        now = time.monotonic()
+        if not self.shown or (step == self.step and now - self.last < 0.1 and done != total):
             return
-        if self.bar is None:
-            self.bar = click.progressbar(length=total, label="Reading files", file=sys.stderr)
-            self.bar.__enter__()
-        self.bar.update(1)
+        self.last, self.step = now, step
+        text = f"{step} {done}/{total}" if total else f"{step}..."
+        sys.stderr.write("\r" + text.ljust(self.width))
+        sys.stderr.flush()
+        self.width = len(text)
 
     def __exit__(self, *exc):
-        if self.bar is not None:
-            self.bar.__exit__(*exc)
+        if self.shown and self.width:
+            sys.stderr.write("\r" + " " * self.width + "\r")
+            sys.stderr.flush()
+
+
+def _quiet() -> bool:
+    return bool(click.get_current_context().find_root().params.get("quiet"))
+
+
+def say(text: str) -> None:
+    """An informational line on stderr (summaries, what was written), unless --quiet."""
+    if not _quiet():
+        click.echo(text, err=True)
 
 
 @cli.command()
@@ -392,7 +408,7 @@ def query(name, params, fmt, max_width, output, timeout, store):
     write(rendered(table, fmt, max_width, output, caption=get(name).summary, label=f"tab:{name}"), output)
     reason = why_empty(name, dict(params)) if not table.rows else None
     if reason:
-        click.echo(f"No rows: {reason}", err=True)
+        say(f"No rows: {reason}")
 
 
 @cli.command()
@@ -493,13 +509,15 @@ def serve(store, port, host, timeout, max_rows, allow_service, quiet):
               help="Base IRI of the study's data, and of relative IRIs in RDF files (default: each file's URI).")
 @click.option("--fail-on", type=click.Choice(["violation", "warning", "info"]), default=None,
               help="Exit with 1 when validation finds problems at or above this severity (default: never).")
+@click.option("--shapes", "shapes", multiple=True, type=click.Path(exists=True, dir_okay=False), metavar="EXTRA.ttl",
+              help="A study's own SHACL shapes, checked too (repeatable).")
 @rules_option
 @click.option("--order", type=click.Path(exists=True, dir_okay=False), metavar="FILE",
               help="The sources in the order they were coded (ids or note file names, one a line), for the "
                    "saturation figure (default: s1, s2, ..., then p1, ...).")
 @store_options
 @handle_errors
-def build(paths, output, study, base, fail_on, rules, order, store):
+def build(paths, output, study, base, fail_on, shapes, rules, order, store):
     """Load notes and models, then write every table, the paper's tables, the diagrams, the design document,
     the saturation figure, the graph and the validation report to DIR.
 
@@ -514,23 +532,22 @@ def build(paths, output, study, base, fail_on, rules, order, store):
     """
     from gtkg.building import build as build_study
 
-    with _progress_bar() as progress:
+    with _progress() as progress:
         summary = build_study(paths, output=output, store=store, study=study, base=base, fail_on=fail_on,
-                              rules=rules, order=order, progress=progress)
+                              shapes=shapes, rules=rules, order=order, progress=progress)
     loaded = summary.loaded
-    click.echo(f"Loaded {loaded.files} files: {loaded.sources} sources, {loaded.codes} codes, {loaded.excerpts} "
-               f"excerpts, {loaded.triples} triples, {loaded.diagnostics} diagnostics", err=True)
-    click.echo(f"Wrote {len(summary.tables)} tables (csv, md, tex) to {summary.output / 'tables'}"
-               + (f"; skipped {', '.join(summary.skipped)} (they need parameters)" if summary.skipped else ""),
-               err=True)
-    click.echo(f"Paper: the sources, forces and overview tables in {summary.output / 'paper'}; "
+    say(f"Loaded {loaded.files} files: {loaded.sources} sources, {loaded.codes} codes, {loaded.excerpts} "
+               f"excerpts, {loaded.triples} triples, {loaded.diagnostics} diagnostics")
+    say(f"Wrote {len(summary.tables)} tables (csv, md, tex) to {summary.output / 'tables'}"
+               + (f"; skipped {', '.join(summary.skipped)} (they need parameters)" if summary.skipped else ""))
+    say(f"Paper: the sources, forces and overview tables in {summary.output / 'paper'}; "
                f"{_plural(summary.diagrams, 'diagram')} in {summary.output / 'diagrams'}"
                + (f" (SVG by {summary.rendered})" if summary.rendered else "")
-               + f"; the design document {summary.output / 'design.md'} (quotes.md)", err=True)
+               + f"; the design document {summary.output / 'design.md'} (quotes.md)")
     for missing in summary.missing:
-        click.echo(f"Not written: {missing}", err=True)
-    click.echo(f"Validation: {summary.validation} (see {summary.output / 'validation.txt'})", err=True)
-    click.echo(f"Graph: {summary.output / 'study.ttl'}", err=True)
+        say(f"Not written: {missing}")
+    say(f"Validation: {summary.validation} (see {summary.output / 'validation.txt'})")
+    say(f"Graph: {summary.output / 'study.ttl'}")
     if summary.failed:
         sys.exit(EXIT_FINDINGS)
 
@@ -542,23 +559,35 @@ def build(paths, output, study, base, fail_on, rules, order, store):
               show_default=True, help="text for people; turtle is the standard SHACL report graph.")
 @click.option("--fail-on", type=click.Choice(["violation", "warning", "info"]), default="violation",
               show_default=True, help="Exit with 1 when a finding is of this severity or worse.")
+@click.option("--severity", type=click.Choice(["violation", "warning", "info"]), default=None,
+              help="Report only findings of this severity or worse, and list them all (default: all findings; "
+                   "the text lists violations and warnings and counts infos).")
+@click.option("--problem", "problems", multiple=True, metavar="NAME",
+              help="Report only findings of this problem, e.g. undeclared-code (repeatable).")
+@click.option("--source", "sources", multiple=True, metavar="ID",
+              help="Report only findings about this source (its id, e.g. s7), its links or its notes (repeatable).")
+@click.option("--file", "files", multiple=True, metavar="PATH",
+              help="Report only findings in this input file (repeatable).")
 @output_option
 @store_options
 @handle_errors
-def validate(shapes, fmt, fail_on, output, store):
+def validate(shapes, fmt, fail_on, severity, problems, sources, files, output, store):
     """Check the study graph against gtkg's SHACL shapes (and a study's own).
 
-    Findings are grouped by severity and by the code, source or link they are about, each with its
-    file:line. Exit code 0: no findings at or above --fail-on; 1: some; 2: data or shapes unreadable.
+    The text report leads with what to fix first: violations, then warnings, grouped by problem with a count
+    and how to fix it; each finding is one line starting with its file:line. Infos are counted (list them with
+    --severity info). The filters narrow the report and the exit code to what they keep. Exit code 0: no
+    findings at or above --fail-on; 1: some; 2: data or shapes unreadable.
 
-    Example: gtkg validate --fail-on warning -o report.txt
+    Example: gtkg validate --fail-on warning --file notes/s_7.md
     """
     from gtkg.shapes import validate as validate_study
 
-    report = validate_study(store=store, shapes=shapes, fail_on=fail_on)
+    report = validate_study(store=store, shapes=shapes, fail_on=fail_on, severity=severity, problems=problems,
+                            sources=sources, files=files)
     write({"text": report.text, "turtle": report.turtle, "json": report.json}[fmt](), output)
     if output:
-        click.echo(report.summary(), err=True)
+        say(report.summary())
     if report.failed(fail_on):
         sys.exit(EXIT_FINDINGS)
 

@@ -116,7 +116,8 @@ def build_graphs(files: list[InputFile], *, study: str = DEFAULT_STUDY, base: st
 def emit_graphs(files: list[InputFile], summary: LoadSummary, *, study: str = DEFAULT_STUDY,
                 base: str | None = None, progress: Callable | None = None):
     """Read the files with their loaders (gtkg.loaders, in their order): yields (graph IRI, N-Quads lines), the
-    ontology last, and fills in `summary` (all but `triples` and `graphs`) as it goes. `base` (default:
+    ontology last, and fills in `summary` (all but `triples` and `graphs`) as it goes. A large graph comes in
+    parts (pairs of the same IRI in a row), whose lines together are the graph's. `base` (default:
     DEFAULT_BASE) prefixes the IRIs gtkg mints; given, it is also the base of relative IRIs in RDF files, which
     otherwise resolve against the file's own URI."""
     reading = Study(Minter(base or DEFAULT_BASE, study), base=base)
@@ -133,9 +134,9 @@ def emit_graphs(files: list[InputFile], summary: LoadSummary, *, study: str = DE
                 summary.excerpts += graph.excerpts
                 summary.diagnostics += graph.diagnostics
                 yield graph.iri, graph.lines
-                if progress and graph.file.origin not in done:
+                if progress and graph.final and graph.file.origin not in done:
                     done.add(graph.file.origin)
-                    progress(len(done), len(files), str(graph.file.path))
+                    progress("Reading files", len(done), len(files))
         summary.codes, summary.sources = len(codes), len(sources)
         yield ONTOLOGY_GRAPH, ontology_quads()
 
@@ -151,6 +152,8 @@ def ontology_quads() -> list[str]:
 def load(paths, *, store=None, study: str = DEFAULT_STUDY, base: str | None = None, replace: bool = False,
          progress: Callable | None = None) -> LoadSummary:
     """Load field notes, model files and RDF files into the store, replacing each file's graph.
+
+    `progress(step, done=None, total=None)` hears each step: "Reading files" with counts, "Writing the store".
 
     All or nothing: a failed load leaves the store as it was. A folder is mirrored: the graphs of files
     that an earlier load read from under it and that are gone now are removed (`summary.removed`). A file
@@ -171,13 +174,23 @@ def load(paths, *, store=None, study: str = DEFAULT_STUDY, base: str | None = No
         if target.rebuilds(set(planned) | set(gone) | {ONTOLOGY_GRAPH}):
             summary = LoadSummary(files=len(found.files))
             emitted = emit_graphs(found.files, summary, study=study, base=base, progress=progress)
-            target.rebuild((text for _, text in _counted(emitted, summary)), files=files)
+            summary.triples = target.rebuild(_then(_texts(emitted, summary), progress, "Writing the store"),
+                                             files=files)
         else:
             graphs, summary = build_graphs(found.files, study=study, base=base, progress=progress)
+            if progress:
+                progress("Writing the store")
             target.replace_graphs({**graphs, **dict.fromkeys(gone, "")}, files=files)
     summary.removed = sorted(recorded[graph] for graph in gone)
     summary.skipped = {**found.skipped, **summary.skipped}
     return summary
+
+
+def _then(chunks, progress: Callable | None, step: str):
+    """The chunks, then the next step said (the store finishes its writing once the chunks are read)."""
+    yield from chunks
+    if progress:
+        progress(step)
 
 
 def _refuse_replacing(planned: dict, recorded: dict, study: str) -> None:
@@ -237,6 +250,16 @@ def _graphs_of(given: str, graphs: set, recorded: dict, minter: Minter) -> list[
         return sorted(loaded)
     by_name = minter.file(Path(given).name)
     return [by_name] if by_name in graphs else []
+
+
+def _texts(emitted, summary: LoadSummary):
+    """The N-Quads text of each emitted graph or part, as it comes (the store keeps a repeated line once), noting
+    the graphs."""
+    graphs = set()
+    for graph, quads in emitted:
+        graphs.add(graph)
+        yield "\n".join([*quads, ""])
+    summary.graphs = sorted(graphs)
 
 
 def _counted(emitted, summary: LoadSummary):

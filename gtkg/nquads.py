@@ -55,6 +55,11 @@ class QuadWriter:
         self._suffix = f" <{graph}> ."
         self.lines: list[str] = []
 
+    def take(self) -> list[str]:
+        """The lines written since the last take, handed over (the writer starts a new list)."""
+        lines, self.lines = self.lines, []
+        return lines
+
     def add(self, subject: IRI, predicate: IRI, obj) -> None:
         """Write one quad; an object of None or "" states nothing, so nothing is written."""
         if obj.__class__ is IRI:

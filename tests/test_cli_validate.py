@@ -51,14 +51,14 @@ def test_violation_exits_1_with_file_and_line(loaded):
     result = invoke("--store", loaded("add_force_relations({lake: {costs: positive}})\n"))
     assert result.exit_code == 1
     assert "VIOLATIONS (1)" in result.output
-    assert "m.py:11  undeclared-code:" in result.output
+    assert "undeclared-code (1): " in result.output and "\n  m.py:11: force impact lake → costs: " in result.output
 
 
 @pytest.mark.parametrize("fail_on, code", [("violation", 0), ("warning", 1), ("info", 1)])
 def test_warnings_fail_only_at_or_below_the_threshold(loaded, fail_on, code):
     result = invoke("--store", loaded("s2_codes = [lake]\n"), "--fail-on", fail_on)
     assert result.exit_code == code
-    assert "m.py:11  unlinked-code-list:" in result.output
+    assert "unlinked-code-list (1): " in result.output and "\n  m.py:11: the code list s2_codes" in result.output
 
 
 def test_json_format(loaded):
@@ -82,7 +82,8 @@ def test_study_shapes_add_findings(loaded):
     result = invoke("--store", loaded(), "--shapes", str(FIXTURES / "shapes" / "study-shapes.ttl"), "--fail-on",
                     "info")
     assert result.exit_code == 1
-    assert "few-options: store_decision has only 1 options" in result.output
+    assert "few-options (1)\n  m.py:3: store_decision has only 1 options  [https://example.org/study-shapes#" \
+        "FewOptionsShape]" in result.output
 
 
 def test_unreadable_store_exits_2(tmp_path):

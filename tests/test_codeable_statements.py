@@ -284,7 +284,8 @@ def test_function_definitions_are_never_run_and_a_copy_of_add_links_is_read_as_a
 def test_names_tuples_and_docstrings_that_list_names_are_listings():
     fragment = read(KINDS, "codes = [a, b]\n'''\n    c,\n    d\n'''\n'''prose is a comment'''\ncodes\n(o, e)\n",
                     first_line=20)
-    assert fragment.listings == [Listing(["c", "d"], 25), Listing(["a", "b"], 30), Listing(["o", "e"], 31)]
+    assert fragment.listings == [Listing(["c", "d"], 25, [26, 27]), Listing(["a", "b"], 30, [30, 30]),
+                                 Listing(["o", "e"], 31, [31, 31])]  # each name at its line
 
 
 def test_imports_are_recorded_and_imported_modules_are_never_called():

@@ -53,3 +53,33 @@ def test_unreadable_snippet_keeps_line_and_raw_text():
     fragment = interpret_text("ok = CClass(force, 'Ok')\nbad = CClass(practice, 'B'\n", first_line=40)
     [diag] = fragment.diagnostics
     assert (diag.line, diag.text) == (41, "bad = CClass(practice, 'B'")
+
+
+# ---------------------------------------------------------------------------------------------- code lists
+
+def named(fragment) -> list[tuple]:
+    """(name, line) of every code the fragment names, in order."""
+    return list(fragment.named().items())
+
+
+def test_quoted_code_list_followed_by_a_comment_at_column_zero_is_read_with_a_line_per_name():
+    text = "    '''\n        rest_apis,\n        decision_support_model_as_data_product,\n        sql_layer\n" \
+           "    '''\n# already added:\n"
+    fragment = interpret_text(text, first_line=20)
+    assert named(fragment) == [("rest_apis", 21), ("decision_support_model_as_data_product", 22), ("sql_layer", 23)]
+    assert fragment.diagnostics == []
+
+
+@pytest.mark.parametrize(("case", "text", "names"), [
+    ("comment inside the quotes", "    '''\n    rest_apis,  # the API layer\n    # caching, dropped later\n"
+     "    sql_layer\n    '''\n", [("rest_apis", 11), ("sql_layer", 13)]),
+    ("odd indents", "  '''\n rest_apis,\n          sql_layer\n    '''\n", [("rest_apis", 11), ("sql_layer", 12)]),
+    ("a stray line after", "    '''\n    rest_apis\n    '''\n# already added:\n    sql_layer\n",
+     [("rest_apis", 11), ("sql_layer", 14)]),
+    ("names on one line", "'''rest_apis, sql_layer'''", [("rest_apis", 10), ("sql_layer", 10)]),
+    ("bare names with comments", "rest_apis  # first\n# second:\nsql_layer,\n", [("rest_apis", 10), ("sql_layer", 12)]),
+])
+def test_every_name_a_code_list_holds_is_read(case, text, names):
+    fragment = interpret_text(text, first_line=10)
+    assert named(fragment) == names
+    assert [d for d in fragment.diagnostics if d.severity != "info"] == []

@@ -217,7 +217,7 @@ DEFECTS_FOUND = {
     ("variable-assigned-twice", "Warning", 6),
     ("source-defined-twice", "Violation", 13),  # different values
     ("source-defined-twice", "Warning", 15),  # an exact copy
-    ("duplicate-containment", "Warning", 17),
+    ("duplicate-containment", "Warning", 16),  # at the list that holds the copy, not where it is linked
     ("unlinked-code-list", "Warning", 18),
     ("unsupported-statement", "Warning", 22),  # a loop creating codes
     ("unsupported-statement", "Warning", 24),  # a computed name
@@ -271,6 +271,7 @@ def test_notes_and_models_of_one_study_share_code_and_source_nodes(store):
     assert ("containerisation", 34, 56) in codes and ("rest_apis", 31, 36) in codes
     sources = rows(store, "SELECT ?model ?note WHERE { ?s dcterms:identifier 's1' . "
                           "GRAPH ?m { ?l a gt:Containment ; gt:source ?s ; gt:code ?c ; gt:line ?model } "
+                          "?m gt:format 'model' "
                           "GRAPH ?n { ?s gt:containsCode ?c } ?n gt:path 's_1.md' "
                           "FILTER(STRENDS(STR(?c), '/rest_apis')) }")
     assert len(sources) == 1  # one source node and one code node, stated by both files

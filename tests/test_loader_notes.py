@@ -95,7 +95,7 @@ def test_header_and_code_block_disagreement_is_reported_and_both_kept(write, sto
     block = ('**AXIAL CODING TRACE**: source\n```python\ns1 = CClass(source, "s1", values={"title": "Other",'
              ' "example": True})\n```\n')
     load([write("s_1.md", note(1, "", block))], store=store)
-    titles = select(store, "SELECT ?t WHERE { ?x dcterms:title ?t } ORDER BY ?t")
+    titles = select(store, "SELECT DISTINCT ?t WHERE { ?x dcterms:title ?t } ORDER BY ?t")
     assert titles == [{"t": "Other"}, {"t": "Title 1"}]
     diag = select(store, "SELECT ?line ?m WHERE { ?d gt:problem 'metadata-disagreement' ; gt:line ?line ; "
                          "gt:message ?m }")
@@ -150,3 +150,53 @@ def test_whole_corpus_loads(corpus, store):
     summary = load([corpus], store=store)
     assert summary.files == 44 and summary.sources == 43
     assert summary.excerpts > 400 and summary.codes > 100
+
+
+# ---------------------------------------------------------------------------------------------- code lists
+
+CODE_LIST = "> quote\n\n**AXIAL CODING TRACE:**\n\nadd codes to s1:\n"  # a fence follows, from line 24
+
+
+def listed(body: str) -> tuple[list, list]:
+    """The (name, line) pairs the notes give source s1, and the diagnostics as (problem, line, message)."""
+    parsed = notes.parse(note(1, CODE_LIST + body), "s_1.md")
+    names = [pair for trace in parsed.traces for fence in trace.fences for pair in fence.fragment.named().items()]
+    return names, [(d.problem, d.line, d.message) for d in parsed.diagnostics]
+
+
+def test_the_template_code_list_gives_every_name_its_line():
+    names, diagnostics = listed("``` python\n    '''\n        rest_apis,\n        decision_support_model,\n"
+                                "        sql_layer\n    '''\n# already added:\n```\n")
+    assert names == [("rest_apis", 26), ("decision_support_model", 27), ("sql_layer", 28)]
+    assert diagnostics == []
+
+
+def test_names_of_a_broken_code_list_are_recovered_and_the_diagnostic_says_which():
+    names, diagnostics = listed("``` python\n    '''\n        rest_apis,\n        sql_layer\n```\n")  # no closing '''
+    assert names == [("rest_apis", 26), ("sql_layer", 27)]
+    [(problem, line, message)] = diagnostics
+    assert (problem, line) == ("recovered-code-list", 25)
+    assert "rest_apis, sql_layer" in message
+
+
+def test_a_name_with_spaces_in_a_code_list_is_reported_with_the_name_it_probably_is():
+    names, diagnostics = listed("``` python\n    '''\n    rest_apis,\n    data catalog\n    '''\n```\n")
+    assert names == [("rest_apis", 26)]
+    [(problem, line, message)] = diagnostics
+    assert (problem, line) == ("name-with-spaces", 27)
+    assert "'data catalog'" in message and "data_catalog" in message
+
+
+def test_a_bare_name_with_spaces_is_reported_with_the_name_it_probably_is():
+    names, diagnostics = listed("``` python\n    in_place consumption\n    data_movement\n```\n")
+    assert names == [("data_movement", 26)]
+    [(problem, line, message)] = diagnostics
+    assert (problem, line) == ("name-with-spaces", 25) and "in_place_consumption" in message
+
+
+def test_each_listed_code_is_a_containment_of_the_source_at_its_own_line(write, store):
+    fence = "``` python\n    '''\n        rest_apis,\n        sql_layer\n    '''\n# already added:\n```\n"
+    load([write("s_1.md", note(1, CODE_LIST + fence))], store=store)
+    rows = select(store, "SELECT ?code ?line WHERE { ?l a gt:Containment ; gt:source ?s ; gt:code ?c ; gt:line ?line"
+                         " . ?s dcterms:identifier 's1' BIND(STRAFTER(STR(?c), 'code/') AS ?code) } ORDER BY ?line")
+    assert rows == [{"code": "rest_apis", "line": 26}, {"code": "sql_layer", "line": 27}]

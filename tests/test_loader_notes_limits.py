@@ -142,7 +142,7 @@ def test_budget_spent_on_joining_lines_is_reported_and_the_rest_still_loads():
 def test_lines_are_still_joined_where_python_needs_the_next_ones():
     """Past 20 unreadable parts, each broken part is retried joined with the next ones: a decorator with its
     function, an open bracket with the line that closes it."""
-    code = "broken line\n" * 20 + "@d\ndef f(): pass\nc = (\n1)\nbroken (\nd = 3\n"
+    code = "broken line!\n" * 20 + "@d\ndef f(): pass\nc = (\n1)\nbroken (\nd = 3\n"
     [trace] = parse(TRACE + "```python\n" + code + "```\n", "s_7.md").traces
     lines = [d.line for d in trace.fences[0].fragment.diagnostics if d.problem == "unreadable-snippet"]
     assert lines == [*range(8, 28), 32]

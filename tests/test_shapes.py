@@ -131,13 +131,13 @@ def test_link_to_an_undeclared_code_is_a_violation_at_the_link(study):
     assert only(report, "wrong-kind") == []  # an undeclared end is reported once
 
 
-def test_code_listed_in_notes_but_never_declared_is_a_violation_at_the_trace(study):
-    notes = NOTES.replace("store_decision, lake, mesh, cost", "store_decision, lake, mesh, cost, lakehouse")
+def test_code_listed_in_notes_but_never_declared_is_a_violation_at_its_line(study):
+    notes = NOTES.replace("store_decision, lake, mesh, cost", "store_decision, lake, mesh, cost,\nlakehouse")
     report = study({"m.py": MODEL, "s_1.md": notes})
     [finding] = only(report, "undeclared-code")
-    assert places([finding]) == [("violation", "s_1.md", coding_trace_line(notes))]
-    assert finding.value == "lakehouse" and finding.path == "gt:names"
-    assert finding.focus_label == f"axial coding trace at s_1.md:{coding_trace_line(notes)}"
+    assert places([finding]) == [("violation", "s_1.md", line_of(notes, "lakehouse"))]
+    assert finding.value == "lakehouse" and finding.path == "gt:code"
+    assert finding.focus_label == "containment s1 → lakehouse"
 
 
 def test_undeclared_link_end_in_notes_is_reported_once_at_the_link(study):
@@ -197,13 +197,16 @@ def test_decision_without_options_is_a_warning_at_its_declaration(study):
     assert finding.focus_label == "format_decision"
 
 
-def test_decision_without_evidence_is_a_warning(study):
+def test_decision_no_source_contains_and_no_excerpt_supports_is_a_warning(study):
     model = MODEL + 'format_decision = CClass(decision, "Which Format?")\n' \
                     'add_decision_option_link(format_decision, lake, "Lake Files")\n'
     report = study({"m.py": model})
-    [finding] = only(report, "decision-without-evidence")
+    [finding] = only(report, "code-not-contained")
     assert places([finding]) == [("warning", "m.py", line_of(model, "format_decision = "))]
-    assert only(report, "code-not-contained") == []  # decisions have their own check
+    assert finding.message.startswith("no source contains this decision")
+    notes = NOTES.replace("# coding\n", "# coding\n\n> which format?\n\n**OPEN CODING TRACE:**\n"
+                          "Decision: format_decision\n")
+    assert only(study({"m.py": model, "s_1.md": notes}), "code-not-contained") == []  # an excerpt supports it
 
 
 def test_option_attached_to_no_decision_is_a_warning(study):
@@ -287,13 +290,13 @@ def test_notes_are_compared_with_the_model_only_when_both_are_loaded_for_the_sou
     assert only(study({"m.py": MODEL, "s_1.md": notes}), "model-not-in-notes")  # both loaded for s1
 
 
-def test_code_in_notes_but_not_in_the_model_is_an_info_at_the_trace(study):
+def test_code_in_notes_but_not_in_the_model_is_an_info_where_the_notes_name_it(study):
     model = MODEL + 'speed = CClass(force, "Speed")\nadd_force_relations({lake: {speed: positive}})\n'
-    notes = NOTES.replace("store_decision, lake, mesh, cost", "store_decision, lake, mesh, cost, speed")
+    notes = NOTES.replace("store_decision, lake, mesh, cost", "store_decision, lake, mesh, cost,\nspeed")
     report = study({"m.py": model, "s_1.md": notes})
     [finding] = only(report, "notes-not-in-model")
     assert finding.severity == "info" and finding.value == "speed" and finding.file == "s_1.md"
-    assert finding.line == coding_trace_line(notes)
+    assert finding.line == line_of(notes, "speed")
     assert only(report, "code-not-contained") == []  # the notes contain it
 
 
@@ -317,16 +320,17 @@ def test_only_warnings_pass_at_violation_and_fail_at_warning(study):
         report.failed("error")
 
 
-def test_text_groups_by_severity_and_focus_with_file_and_line(study):
+def test_text_groups_by_severity_and_problem_with_file_and_line_first(study):
     model = MODEL + "add_force_relations({lake: {costs: positive}, mesh: {costs: negative}})\n"
     text = study({"m.py": model}).text()
     line = line_of(model, "costs: positive")
-    assert text.splitlines()[:4] == ["2 violations, 0 warnings, 0 infos; fails at --fail-on violation.",
-                                     "  violation  undeclared-code     2", "", "VIOLATIONS (2)"]
-    assert "  force impact lake → costs\n" f"    m.py:{line}  undeclared-code: " in text
-    assert "  force impact mesh → costs\n" in text
+    assert text.splitlines()[:5] == ["2 violations, 0 warnings, 0 infos; fails at --fail-on violation.",
+                                     "  violation  undeclared-code     2", "", "VIOLATIONS (2)", ""]
+    assert text.splitlines()[5].startswith("undeclared-code (2): ")
+    assert f"\n  m.py:{line}: force impact lake → costs: the force impact ends at a force" in text
+    assert f"\n  m.py:{line}: force impact mesh → costs: " in text
     lonely = 'speed = CClass(force, "Speed")\nadd_links({s1: [speed]}, role_name="contained_code")\n'
-    assert "  speed (force)\n" in study({"m.py": MODEL + lonely}).text()  # the kind of the focus node
+    assert ": speed (force): no option affects" in study({"m.py": MODEL + lonely}).text()  # the kind of the code
 
 
 def test_turtle_is_a_standard_shacl_report_with_places(study):
@@ -351,7 +355,8 @@ def test_json_lists_every_finding(study):
     assert document["counts"] == {"violation": 0, "warning": 1, "info": 0}
     assert document["findings"][0]["problem"] == "unlinked-code-list"
     assert set(document["findings"][0]) == {"severity", "problem", "message", "focus", "focus_label", "path",
-                                            "value", "file", "line", "shape"}
+                                            "value", "file", "line", "shape", "other_value", "other_file",
+                                            "other_line", "suggestions"}
 
 
 # ---------------------------------------------------------------------------------------------- the shapes

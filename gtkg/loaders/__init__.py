@@ -75,7 +75,10 @@ class Study:
 
 @dataclass
 class Graph:
-    """One named graph a loader read: its N-Quads lines, and what the load summary counts."""
+    """One named graph a loader read: its N-Quads lines, and what the load summary counts.
+
+    A large graph may come in parts: Graphs of the same IRI in a row, all but the last with `final` false and
+    no counts; the lines of all parts together are the graph's."""
 
     iri: str
     lines: list
@@ -85,6 +88,7 @@ class Graph:
     excerpts: int = 0
     diagnostics: int = 0
     skipped: str | None = None  # why the file was not loaded after all (its graph is then empty)
+    final: bool = True
 
 
 def decode(data: bytes) -> tuple[str, Diagnostic | None]:

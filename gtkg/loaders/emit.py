@@ -21,6 +21,7 @@ from gtkg.ontology import (
     REFERENCE_ATTRIBUTES,
     SH,
 )
+from gtkg.similar import similar
 
 SEVERITIES = {VIOLATION: SH.Violation, WARNING: SH.Warning, INFO: SH.Info}
 LINK_CLASSES = {"contains": GT.Containment, "cites": GT.Citation, "option": GT.DecisionOption,
@@ -131,7 +132,16 @@ class FileEmitter:
         return node
 
     def _link_contains(self, node, link):
-        source, code = self.ref(link.a, "source"), self.ref(link.b)
+        self._contains(node, self.ref(link.a, "source"), self.ref(link.b))
+
+    def containment(self, source: IRI, code: IRI, line: int) -> IRI:
+        """A containment stated where a code list of the notes names the code."""
+        node = self.located("link", GT.Containment, line)
+        self.add(node, RDF.type, GT.Link)
+        self._contains(node, source, code)
+        return node
+
+    def _contains(self, node: IRI, source: IRI, code: IRI) -> None:
         self.add(source, GT.containsCode, code)
         self.add(node, GT.source, source)
         self.add(node, GT.code, code)
@@ -182,19 +192,24 @@ class FileEmitter:
                 self.add(node, prop, concepts[stereotype])
             else:
                 self.add(node, GT.stereotype, stereotype)
+                meant = similar(stereotype, concepts)
+                hint = f"; did you mean {' or '.join(meant)}?" if meant else ""
                 self.diagnostic(Diagnostic(link.line, "unknown-stereotype", f"stereotype {stereotype!r} on the "
-                                           f"link {link.a} -> {link.b} is not a known {link.kind} type; kept as "
-                                           "text", WARNING, about=link.a))
+                                           f"link {link.a} -> {link.b} is not a known {link.kind} type{hint} (kept as "
+                                           "text)", WARNING), about=node)
 
-    def diagnostic(self, diag: Diagnostic) -> IRI:
+    def diagnostic(self, diag: Diagnostic, about: IRI | None = None) -> IRI:
+        """A diagnostic node; `about` is the node it is about, when that is no variable (a link)."""
         node = self.located("diagnostic", GT.Diagnostic, diag.line, diag.end_line)
         self.add(node, GT.severity, SEVERITIES[diag.severity])
         self.add(node, GT.problem, diag.problem)
         self.add(node, GT.message, diag.message)
         # the raw text of what could not be read, cut like any text the readers keep (a line may be megabytes)
         self.add(node, GT.text, diag.text[:MAX_TEXT] if diag.text else diag.text)
-        if diag.about:
-            self.add(node, GT.about, self.ref(diag.about))
+        if about is not None or diag.about:
+            self.add(node, GT.about, about if about is not None else self.ref(diag.about))
+        self.add(node, GT.otherLine, diag.other_line)
+        self.add(node, GT.otherValue, diag.other_value)
         return node
 
     def excerpt(self, excerpt, source: IRI) -> IRI:

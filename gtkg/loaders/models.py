@@ -2,7 +2,7 @@
 
 `parse` interprets all model files of one load together, in import order and with one shared environment, so
 names, list and dict variables resolve across them (`from pkg.sources import *`); then it looks for the
-defects executing the model would hide or stumble on. `emit` writes each file's records into its own graph.
+defects executing the model would hide or stumble on. `read` emits each file's records into its own graph.
 
 >>> models = parse({"m.py": 's1 = CClass(source, "s1", values={"title": "A" + "B"})\\n'
 ...                         'add_links({s1: [x, x]}, role_name="contained_code")\\n'})
@@ -12,7 +12,6 @@ defects executing the model would hide or stumble on. `emit` writes each file's 
 {'title': 'AB'}
 """
 
-import ast
 import hashlib
 from bisect import bisect_right
 from collections import defaultdict
@@ -20,12 +19,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from gtkg.loaders import Graph, InputFile, Study, cyclic_gc_paused, decode
-from gtkg.loaders.codeable import Env, interpret, split_statements
+from gtkg.loaders.codeable import Env
+from gtkg.loaders.codeable.lookahead import lookahead
+from gtkg.loaders.codeable.pieces import WHOLE, Restart, Split, imported
+from gtkg.loaders.codeable.state import Reading
+from gtkg.loaders.codeable.statements import StatementReader
 from gtkg.loaders.emit import FileEmitter
-from gtkg.loaders.records import VIOLATION, WARNING, Diagnostic, Fragment
+from gtkg.loaders.records import INFO, VIOLATION, WARNING, Diagnostic, Fragment
 from gtkg.ontology import GT, RDF
 
 REFERENCE_METACLASSES = ("source", "reference")
+PART_LINES = 20_000  # N-Quads lines of a model file's graph handed on at a time
+KEPT_TREES_CHARS = 1_000_000  # model text whose syntax trees a first pass that parses keeps (about 60 MB)
 
 
 @dataclass
@@ -55,39 +60,69 @@ def parse(texts: dict[str, str]) -> Models:
         return _parse(texts)
 
 
-def _parse(texts: dict[str, str]) -> Models:
-    env = Env()
-    split = {}
+def _parse(texts: dict[str, str], *, glancing: bool = True) -> Models:
+    """Two passes over the model files: the first looks ahead (`Env.prepare`: what statements declare before
+    they run; and the imports, which order the files), the second interprets each file's statements in import
+    order. A long file's statements are parsed piece by piece (`pieces.py`), so its syntax trees never live at
+    once, and its first pass only glances at it (`Split.glance`): the second checks the glance against the
+    statements it parses, and when they differ (or the file must be read whole after all) everything is read
+    again with a first pass that parses. Files read that way keep their trees between the passes while they are
+    short in all (KEPT_TREES_CHARS), else they are parsed again."""
+    env, splits, imports, kept, glanced, room = Env(), {}, {}, {}, {}, KEPT_TREES_CHARS
     for key, text in texts.items():
-        statements, unreadable = split_statements(text)
-        env.prepare(statements)
-        split[key] = (statements, unreadable, text)
+        split = splits[key] = Split(text)
+        seen = split.glance() if glancing else None
+        if seen is not None:
+            env.learn(seen[0])
+            imports[key], glanced[key] = seen[1], seen
+            continue
+        modules: dict[str, None] = {}  # in order; a second start of the pass repeats a prefix of them
+        keep = split.mode == WHOLE or room >= len(text)  # else parsed again in the second pass: memory stays flat
+        pieces = kept[key] = [] if keep else None
+        for piece in split.pieces():
+            env.prepare(piece.statements, piece.source)
+            modules.update(dict.fromkeys(imported(piece.statements)))
+            if keep:
+                pieces.append(piece)
+        room -= len(text) if keep else 0
+        imports[key] = list(modules)
     models = Models()
-    for key in import_order({key: parts[0] for key, parts in split.items()}):
-        statements, unreadable, text = split[key]
+    for key in import_order(imports):
+        split = splits.pop(key)
         fragment = ModelFile(key=key, references=models.references, coded_links=env.coded_links,
-                             lines=text.split("\n"))
-        fragment.diagnostics.extend(unreadable)
-        interpret(statements, env, fragment.lines, 1, fragment)
+                             lines=split.lines)
+        reader = StatementReader(Reading(fragment, env, fragment.lines, 1))
+        effects, modules = [], {}
+        try:
+            for piece in kept.pop(key, None) or split.pieces(start_over=False):
+                if key in glanced:
+                    effects += lookahead(piece.statements, piece.source)
+                    modules.update(dict.fromkeys(imported(piece.statements)))
+                reader.run(piece.statements)
+        except Restart:
+            return _parse(texts, glancing=False)
+        if key in glanced and (effects, list(modules)) != glanced[key]:
+            return _parse(texts, glancing=False)
+        fragment.diagnostics[:0] = split.diagnostics
         models.files[key] = fragment
     _find_defects(models, env)
     return models
 
 
-def import_order(statements: dict[str, list]) -> list[str]:
-    """Keys ordered so that a file comes after the files of the load it imports from (cycles: given order)."""
+def import_order(imports: dict[str, list]) -> list[str]:
+    """Keys ordered so that a file comes after the files of the load it imports from (cycles: given order);
+    `imports` holds the modules each file imports from (`from pkg.module import ...`)."""
     stems = defaultdict(list)
-    for key in statements:
+    for key in imports:
         stems[key.rsplit("/", 1)[-1].removesuffix(".py")].append(key)
-    imports = {key: [other for node in nodes if isinstance(node, ast.ImportFrom) and node.module
-                     for other in stems.get(node.module.rsplit(".", 1)[-1], ())]
-               for key, nodes in statements.items()}
+    edges = {key: [other for module in modules for other in stems.get(module.rsplit(".", 1)[-1], ())]
+             for key, modules in imports.items()}
     order: list[str] = []
     seen: set[str] = set()
-    for key in statements:
+    for key in imports:
         if key not in seen:
             seen.add(key)
-            _visit(key, imports, seen, order)
+            _visit(key, edges, seen, order)
     return order
 
 
@@ -116,6 +151,7 @@ def _find_defects(models: Models, env: Env) -> None:
     _redefinitions(env)
     _duplicate_links(models, env)
     _unlinked_lists(models, env)
+    _unloaded_imports(models, env)
 
 
 def _redefinitions(env: Env) -> None:
@@ -159,12 +195,31 @@ def _duplicate_links(models: Models, env: Env) -> None:
                 seen[pair] = (key, link.line, here)
                 continue
             where = f"{first[0]}:{first[1]}"
+            listed = _list_listing_twice(models, fragment, link) if link.kind == "contains" else None
+            if listed is not None:  # reported where the copy is written: the list
+                var, holder, line = listed
+                holder.found(line, "duplicate-containment", f"code {link.b} is listed twice in {var} for source {a}; "
+                             f"CodeableModels stops the model where it is linked ({key}:{link.line}: 'trying to "
+                             "link the same link twice'); remove the copy", about=link.b)
+                continue
             if link.kind == "contains":
                 problem, message = "duplicate-containment", f"code {link.b} is listed twice for source {a}"
             else:
                 problem, message = "duplicate-link", f"the {link.kind} link {a} -> {link.b} is added twice"
             fragment.found(link.line, problem, f"{message} (first at {where}); CodeableModels stops the model here "
                            "('trying to link the same link twice'); remove the copy", about=link.b)
+
+
+def _list_listing_twice(models: Models, fragment: ModelFile, link) -> tuple | None:
+    """(variable, its file, its line) of the code list a containment link was made from, when that list holds
+    the code twice: the list whose names are the codes the link's statement gave the source, in order."""
+    made = [other.b for other in fragment.links if other.kind == "contains" and other.line == link.line
+            and other.a == link.a]
+    for holder in models.files.values():
+        for var, (names, line) in holder.lists.items():
+            if names == made and names.count(link.b) > 1:
+                return var, holder, line
+    return None
 
 
 def _assigned_between(places: list, after: tuple, until: tuple) -> bool:
@@ -182,26 +237,55 @@ def _unlinked_lists(models: Models, env: Env) -> None:
                                "source; add it to an add_links(..., role_name=\"contained_code\") call")
 
 
+def _unloaded_imports(models: Models, env: Env) -> None:
+    """A name imported from a module that is not in the load and used as a code (`from map_models.apis import
+    api`) is declared there, out of gtkg's sight: an info naming the module, not an undeclared code."""
+    stems = {key.rsplit("/", 1)[-1].removesuffix(".py") for key in models.files}
+    used = {end for fragment in models.files.values() for link in fragment.links for end in (link.a, link.b)}
+    used |= {name for fragment in models.files.values() for names, _ in fragment.lists.values() for name in names}
+    for fragment in models.files.values():
+        for module, names, line in fragment.imports:
+            if module.rsplit(".", 1)[-1] in stems:
+                continue
+            for name in names:
+                if name in used and name not in env.metaclasses:
+                    fragment.found(line, "import-not-loaded", f"{name} is imported from {module}, which is not loaded, "
+                                   f"so gtkg cannot check it; load that module's file ({module.rsplit('.', 1)[-1]}"
+                                   ".py) with the other model files", INFO, about=name)
+
+
 def read(files: list[InputFile], study: Study) -> Iterator[Graph]:
-    """The model files of one load, read together (names resolve across them), then emitted file by file; the
-    sources they declare go into `study.sources` for the notes."""
-    raw = {f.key: f.read() for f in files}
-    models = parse({key: decode(data)[0] for key, data in raw.items()})
+    """The model files of one load, read together (names resolve across them), then emitted file by file, each
+    in parts of at most PART_LINES lines; the sources they declare go into `study.sources` for the notes."""
+    texts, sha256 = {}, {}
+    for f in files:
+        data = f.read()
+        sha256[f.key] = hashlib.sha256(data).hexdigest()
+        texts[f.key] = decode(data)[0]
+        del data
+    models = parse(texts)
+    del texts
     study.sources.update(models.sources)
     for f in files:
-        out = FileEmitter(study.minter, f.key, "model", hashlib.sha256(raw.pop(f.key)).hexdigest(),
-                          sources=dict(models.sources), references=models.references)
-        counts = emit(models.files[f.key], out)
-        yield Graph(out.file, out.out.lines, f, counts["sources"], counts["codes"], 0, out.count("diagnostic"))
+        out = FileEmitter(study.minter, f.key, "model", sha256[f.key], sources=dict(models.sources),
+                          references=models.references)
+        counts: dict = {}
+        for lines in emit_parts(models.files.pop(f.key), out, counts):
+            yield Graph(out.file, lines, f, final=False)
+        yield Graph(out.file, out.out.take(), f, counts["sources"], counts["codes"], 0, out.count("diagnostic"))
 
 
-def emit(fragment: ModelFile, out: FileEmitter) -> dict:
-    """Write one model file's records; returns counts for the load summary."""
+def emit_parts(fragment: ModelFile, out: FileEmitter, counts: dict) -> Iterator[list[str]]:
+    """Write one model file's records, yielding the lines written so far every PART_LINES lines (the lines of
+    the last part stay in `out`); fills in `counts` for the load summary at the end."""
+    writer = out.out
     sources = set()
     for decl in fragment.declarations:
         out.declaration(decl)
         if decl.metaclass == "source":
             sources.add(decl.label or decl.var)
+        if len(writer.lines) >= PART_LINES:
+            yield writer.take()
     for link in fragment.links:
         node = out.link(link)
         var = fragment.coded_links.get(id(link))
@@ -210,7 +294,9 @@ def emit(fragment: ModelFile, out: FileEmitter) -> dict:
             out.add(node, GT.codedAs, code)
             out.add(code, RDF.type, GT.Code)
             out.add(code, GT.variable, var)
+        if len(writer.lines) >= PART_LINES:
+            yield writer.take()
     for diag in fragment.diagnostics:
         out.diagnostic(diag)
     codes = {d.var for d in fragment.declarations if d.metaclass not in REFERENCE_METACLASSES}
-    return {"sources": sources, "codes": codes, "excerpts": 0}
+    counts.update(sources=sources, codes=codes, excerpts=0)

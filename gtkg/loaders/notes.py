@@ -16,9 +16,10 @@ from itertools import accumulate
 
 from gtkg.loaders import Graph, InputFile, Study, decode
 from gtkg.loaders.codeable import Env, interpret_text
+from gtkg.loaders.codeable.listings import recover_list
 from gtkg.loaders.emit import FileEmitter
-from gtkg.loaders.records import INFO, MAX_TEXT, WARNING, Diagnostic, Fragment
-from gtkg.ontology import GT
+from gtkg.loaders.records import INFO, MAX_TEXT, WARNING, Diagnostic, Fragment, Listing
+from gtkg.ontology import GT, REFERENCE_ATTRIBUTES
 
 HEADER_FIELDS = ("url", "tiny url", "archive url", "title", "source code", "example", "source type",
                  "author type", "references")
@@ -40,6 +41,8 @@ FENCE_CLOSE = re.compile(r"^\s*`{3,}\s*$")
 NUMBER = re.compile(r"\d+")
 SEPARATOR = re.compile(r"[,;]")
 QUOTE_MARK = re.compile(r"^\s*>\s?")
+URL_SCHEME = re.compile(r"^https?://", re.IGNORECASE)
+SPACED_ASSIGNMENT = re.compile(r"\s*+([A-Za-z_]\w*+(?:[ \t]++\w++){1,3})[ \t]*+=[^=]")
 # Headings, trace markers, fences and quotes all start (after blanks) with one of these; most lines don't.
 MARKUP_STARTS = frozenset("#*`>")
 
@@ -233,6 +236,7 @@ class _Parser:
             self.open_trace(Trace("axial", opening + 1, opening + 1))
         if self.trace is not None:
             fence.fragment = interpret_text(body, opening + 2, self.env)
+            _recover_lists(fence.fragment)
             self.trace.fences.append(fence)
             self.trace_parts.append("\n".join(self.lines[opening:end + 1]) + "\n")
             self.trace.end_line = min(end + 1, len(self.lines))
@@ -297,6 +301,28 @@ class _Parser:
 
     def note(self, line, problem, message, severity, text=""):
         self.notes.diagnostics.append(Diagnostic(line or 1, problem, message, severity, text[:MAX_TEXT]))
+
+
+def _recover_lists(fragment: Fragment) -> None:
+    """The parts of a fence that do not parse but hold only a list of names (an unclosed quote or bracket, a
+    name with spaces): their names are listed, each at its line, and the diagnostic says what was read."""
+    kept = []
+    for diag in fragment.diagnostics:
+        found = recover_list(diag.text, diag.line) if diag.problem == "unreadable-snippet" else None
+        if found is None:
+            if diag.problem == "unreadable-snippet" and (m := SPACED_ASSIGNMENT.match(diag.text)):
+                diag.message += f" (a variable with spaces in its name? write {m.group(1).replace(' ', '_')})"
+            kept.append(diag)
+            continue
+        if found.names:
+            fragment.listings.append(Listing(found.names, diag.line, found.lines))
+            kept.append(Diagnostic(diag.line, "recovered-code-list", f"this code list is not valid Python (an "
+                                   f"unclosed quote or bracket?); its {len(found.names)} name(s) are read: "
+                                   f"{', '.join(found.names)}; fix the quotes to be sure", INFO, diag.text,
+                                   diag.end_line))
+        kept += [Diagnostic(line, problem, message, WARNING, diag.text.split("\n")[line - diag.line].strip())
+                 for line, problem, message in found.problems]
+    fragment.diagnostics[:] = kept
 
 
 def _mib(chars: int) -> str:
@@ -364,6 +390,10 @@ def _emit_header(notes: Notes, out, source) -> None:
     out.add(record, GT.declares, source)
     values = {name: _header_value(name, value) for name, (value, _line) in notes.header.items()}
     out.metadata(source, values, notes.source_line or 1)
+    for name, (_value, line) in notes.header.items():  # where each value is written, for the findings about it
+        field_record = out.located("decl", GT.Declaration, line)
+        out.add(field_record, GT.declares, source)
+        out.add(field_record, REFERENCE_ATTRIBUTES[name], values[name])
     for diag in _disagreements(notes, values):
         out.diagnostic(diag)
 
@@ -375,23 +405,39 @@ def _header_value(name: str, value: str):
 
 
 def _disagreements(notes: Notes, header_values: dict):
+    """The header and the CClass(source) block of one note disagreeing, each with both values and lines."""
     block = notes.source_block
     decls = [d for d in (block.declarations if block else []) if d.metaclass == "source"]
+    path, source = notes.path.rsplit("/", 1)[-1], notes.source_id
     for decl in decls:
-        if decl.label and notes.source_id and decl.label != notes.source_id:
-            yield Diagnostic(decl.line, "metadata-disagreement", f"the CClass(source) block names "
-                             f"{decl.label!r} but the header says {notes.source_id!r}", WARNING,
-                             about=notes.source_id)
+        if decl.label and source and decl.label != source:
+            yield Diagnostic(notes.source_line or 1, "metadata-disagreement", f"{source} id: {source!r} ({path}:"
+                             f"{notes.source_line}) vs {decl.label!r} ({path}:{decl.line}); make the heading and the "
+                             "CClass(source) block agree", WARNING, text=source, about=source, other_line=decl.line,
+                             other_value=decl.label)
         for key, value in decl.values.items():
             name = "source type" if key == "type" else key
             if name not in header_values:
                 continue
             header, code = header_values[name], value.strip() if isinstance(value, str) else value
-            if header != code and not (header in ("", None) and code in ("", None)):
-                yield Diagnostic(notes.header[name][1], "metadata-disagreement",
-                                 f"header '{name}' says {header!r} but the CClass(source) block (line {decl.line})"
-                                 f" says {code!r}; make them agree (both are kept)", WARNING,
-                                 about=notes.source_id)
+            if not same_value(name, header, code) and not (header in ("", None) and code in ("", None)):
+                line = notes.header[name][1]
+                yield Diagnostic(line, "metadata-disagreement", f"{source} {name}: {header!r} ({path}:{line}) vs "
+                                 f"{code!r} ({path}:{decl.line}); make the header and the CClass(source) block "
+                                 "agree (both are kept)", WARNING, text=str(header), about=source,
+                                 other_line=decl.line, other_value=str(code))
+
+
+def same_value(name: str, one, other) -> bool:
+    """Whether two values of a source's field mean the same: URLs that differ only by http(s)://, a trailing
+    slash or blanks are one URL (validation compares them the same way)."""
+    if "url" in name and isinstance(one, str) and isinstance(other, str):
+        return _url_key(one) == _url_key(other)
+    return one == other
+
+
+def _url_key(url: str) -> str:
+    return URL_SCHEME.sub("", url.strip()).rstrip("/")
 
 
 def _emit_trace(trace: Trace, out, source, excerpts: list, *, in_header: bool) -> set:
@@ -412,6 +458,7 @@ def _emit_trace(trace: Trace, out, source, excerpts: list, *, in_header: bool) -
         code = out.ref(var)
         out.add(node, GT.mentions, code)
         named.add(var)
+    listed = set()
     for fence in trace.fences:
         fragment = fence.fragment
         for decl in fragment.declarations:
@@ -424,6 +471,12 @@ def _emit_trace(trace: Trace, out, source, excerpts: list, *, in_header: bool) -
             if source is not None and not in_header:
                 out.add(source, GT.containsCode, code)
             named.add(var)
+        if source is not None and not in_header:
+            for listing in fragment.listings:  # a code list states the containment where it names the code
+                for var, line in listing.placed():
+                    if var not in listed:
+                        listed.add(var)
+                        out.containment(source, out.ref(var), line)
     for var in named:
         code = out.ref(var)
         for excerpt in evidence:

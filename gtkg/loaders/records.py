@@ -8,7 +8,7 @@ VIOLATION, WARNING, INFO = "violation", "warning", "info"
 MAX_TEXT = 1 << 20
 
 
-@dataclass
+@dataclass(slots=True)
 class Diagnostic:
     """Something a loader could not read or found defective, with where it is."""
 
@@ -19,9 +19,11 @@ class Diagnostic:
     text: str = ""
     end_line: int | None = None
     about: str | None = None  # variable of the code (or source id) the finding is about
+    other_line: int | None = None  # the other side of a disagreement in the same file: its line and value
+    other_value: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Declaration:
     """`var = CClass(metaclass, "Label", values={...})`."""
 
@@ -33,15 +35,21 @@ class Declaration:
     stereotypes: tuple = ()
 
 
-@dataclass
+@dataclass(slots=True)
 class Listing:
-    """Bare code variables: a docstring, a name or a tuple of names in a fence."""
+    """Bare code variables: a docstring, a name or a tuple of names in a fence; `lines` holds the line of each
+    name (when not given: the listing's line)."""
 
     names: list
     line: int
+    lines: list = field(default_factory=list)
+
+    def placed(self):
+        """(name, line) of each name."""
+        return zip(self.names, self.lines or [self.line] * len(self.names), strict=True)
 
 
-@dataclass
+@dataclass(slots=True)  # a big model has hundreds of thousands
 class Link:
     """One link between two variables.
 
@@ -73,18 +81,27 @@ class Fragment:
     diagnostics: list = field(default_factory=list)
 
     def names(self) -> list:
-        """Every code variable the fragment declares, lists or links, in order of appearance."""
-        seen = {}
+        """Every code variable the fragment declares, lists or links."""
+        return list(self.named())
+
+    def named(self) -> dict:
+        """Every code variable the fragment declares, lists or links -> the first line where it is written
+        (the names in that order: declarations, then listings, then links)."""
+        seen: dict = {}
+
+        def see(name, line):
+            seen[name] = min(seen.get(name, line), line)
+
         for decl in self.declarations:
             if decl.metaclass not in ("source", "reference"):
-                seen.setdefault(decl.var, decl.line)
+                see(decl.var, decl.line)
         for listing in self.listings:
-            for name in listing.names:
-                seen.setdefault(name, listing.line)
+            for name, line in listing.placed():
+                see(name, line)
         for link in self.links:
             if link.kind in ("contains",):
-                seen.setdefault(link.b, link.line)
+                see(link.b, link.line)
             elif link.kind not in ("cites",):
-                seen.setdefault(link.a, link.line)
-                seen.setdefault(link.b, link.line)
-        return list(seen)
+                see(link.a, link.line)
+                see(link.b, link.line)
+        return seen

@@ -10,9 +10,11 @@ from rdflib import Graph, Literal, URIRef
 
 from gtkg.errors import ShapeError, StoreError
 from gtkg.shapes.compiler import Check, Plan
-from gtkg.shapes.rdflib_bridge import label, to_rdflib
+from gtkg.shapes.rdflib_bridge import SH, label, to_rdflib
 
 THREADS = min(4, (os.cpu_count() or 1) + 1)
+TYPED = ("not-allowed", "untyped-link")  # a link's type missing or not one of its kind's
+COUNTED = (SH.MinCountConstraintComponent, SH.InConstraintComponent)
 
 
 @dataclass
@@ -31,6 +33,7 @@ class Result:
     constraint: object = None
     file: URIRef | None = None  # where to report it, when the check said so
     line: int | None = None
+    other: tuple | None = None  # (value, file IRI, line): the other side of a disagreement (?otherValue, ...)
     distinct: tuple = ()  # what tells it apart from a result with the same focus and value (see Check.parameter)
 
 
@@ -73,7 +76,8 @@ def core_result(check: Check, solution, graph: Graph) -> Result:
 
 
 def sparql_result(check: Check, solution, graph: Graph) -> Result | None:
-    """Map one solution as SHACL-SPARQL says ($this, ?value, ?path, ?failure) plus ?problem, ?file, ?line."""
+    """Map one solution as SHACL-SPARQL says ($this, ?value, ?path, ?failure) plus ?problem, ?file, ?line and the
+    other side of a disagreement: ?otherValue, ?otherFile, ?otherLine."""
     this = solution["this"]
     if this is None:
         return None
@@ -91,8 +95,16 @@ def sparql_result(check: Check, solution, graph: Graph) -> Result | None:
         result.value = focus
     if isinstance(file, ox.NamedNode):
         result.file = URIRef(file.value)
-        result.line = int(line.value) if isinstance(line, ox.Literal) and line.value.isdigit() else None
+        result.line = _line(line)
+    other_value, other_file, other_line = (solution[name] for name in ("otherValue", "otherFile", "otherLine"))
+    if other_value is not None or isinstance(other_file, ox.NamedNode):
+        result.other = (to_rdflib(other_value) if other_value is not None else None,
+                        URIRef(other_file.value) if isinstance(other_file, ox.NamedNode) else None, _line(other_line))
     return result
+
+
+def _line(term) -> int | None:
+    return int(term.value) if isinstance(term, ox.Literal) and term.value.isdigit() else None
 
 
 def fill(template: Literal | None, solution) -> Literal | None:
@@ -111,12 +123,20 @@ def drop_shadowed(results: list[Result], places) -> list[Result]:
     """Drop results another result already explains, so that one defect is reported once.
 
     A wrong-kind link end that is not declared at all is its undeclared-code result; an undeclared name of an
-    axial coding trace that is the undeclared end of a link in the same file is that link's result.
+    axial coding trace that is the undeclared end of a link in the same file is that link's result; a link
+    typed with an unknown stereotype is that stereotype's diagnostic, not also an untyped link; a name imported
+    from a module that is not loaded is that import's info, and the info goes once the name is declared.
     """
     undeclared = {(r.focus, str(r.path), r.value) for r in results if r.problem == "undeclared-code"}
     link_ends = {(r.value, places.file_of(r.focus)) for r in results
                  if r.problem == "undeclared-code" and places.is_link(r.focus)}
+    misspelt = {str(places.about(r.focus)) for r in results if r.problem == "unknown-stereotype"}
+    imported = {places.about(r.focus): r for r in results if r.problem == "import-not-loaded"}
+    stale = {id(r) for about, r in imported.items() if places.is_declared(about)}
     return [r for r in results if not (
         (r.problem == "wrong-kind" and (r.focus, str(r.path), r.value) in undeclared)
         or (r.problem == "undeclared-code" and not places.is_link(r.focus)
-            and (r.value, places.file_of(r.focus)) in link_ends))]
+            and (r.value, places.file_of(r.focus)) in link_ends)
+        or (r.problem in TYPED and str(r.focus) in misspelt and r.component in COUNTED)
+        or (r.problem == "undeclared-code" and r.value is not None and str(r.value) in imported)
+        or id(r) in stale)]

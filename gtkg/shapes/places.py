@@ -147,6 +147,16 @@ class Places:
                     return getattr(node, attribute)
         return None
 
+    def about(self, term) -> str | None:
+        """The node a diagnostic is about, if any."""
+        node = self.nodes.get(str(term))
+        return node.ends.get(GT.about) if node is not None else None
+
+    def is_declared(self, iri) -> bool:
+        """Whether some file declares the code (it has a kind)."""
+        node = self.nodes.get(str(iri)) if iri else None
+        return node is not None and GT.Code in node.types
+
     def is_link(self, term) -> bool:
         node = self.nodes.get(str(term))
         return node is not None and GT.Link in node.types
@@ -159,3 +169,22 @@ class Places:
     def file_path(self, file_iri: str) -> str | None:
         node = self.nodes.get(file_iri)
         return node.name if node else None
+
+    def code_variables(self) -> list[str]:
+        """The variables of every declared code, sorted."""
+        query = f"{SPARQL_PREFIXES}SELECT DISTINCT ?v WHERE {{ ?d gt:declares ?c . ?c a gt:Code ; gt:variable ?v }}"
+        return sorted(row["v"].value for row in self.db.query(query, use_default_graph_as_union=True))
+
+    def sources_of(self, iris: set[str]) -> dict[str, set]:
+        """Node IRI -> ids of the sources it belongs to: a source itself, what names it as its gt:source (a trace,
+        an excerpt, a containment), and the notes file of a source (and what was read from that file)."""
+        owners: dict[str, set] = {}
+        if not iris:
+            return owners
+        body = ("{ ?node dcterms:identifier ?id ; a gt:Source } "
+                "UNION { ?node gt:source ?s . ?s dcterms:identifier ?id }"
+                " UNION { ?node gt:file? ?f . ?f gt:format \"notes\" . ?d gt:file ?f ; gt:declares ?s . "
+                "?s a gt:Source ; dcterms:identifier ?id }")
+        for row in self._select(body, sorted(iris)):
+            owners.setdefault(row["node"].value, set()).add(row["id"].value)
+        return owners

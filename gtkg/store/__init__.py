@@ -35,8 +35,9 @@ class Store(Protocol):
     def rebuilds(self, graphs: set[str]) -> bool:
         """Whether writing `graphs` replaces everything, so that `rebuild` may do it (faster)."""
 
-    def rebuild(self, chunks: Iterable[str], *, files: dict | None = None) -> None:
-        """Replace everything by the N-Quads text of `chunks`, all or nothing."""
+    def rebuild(self, chunks: Iterable[str], *, files: dict | None = None) -> int:
+        """Replace everything by the N-Quads text of `chunks` (whole lines each), all or nothing; returns the
+        number of quads stored."""
 
     def query(self, sparql: str, *, timeout: float | None = None, prefixes: dict | None = None):
         """A Table (SELECT), a bool (ASK) or Turtle bytes (CONSTRUCT, DESCRIBE), over the union of the graphs;

@@ -54,7 +54,7 @@ def split_statements(text: str, first_line: int = 1) -> tuple[list[ast.stmt], li
     line of the least indentation. Each chunk that cannot be read becomes one diagnostic.
     """
     statements, diagnostics = _split(text, first_line)
-    if ("\\u" in text or "\\U" in text or not text.isascii()) and _SURROGATE_SOURCE.search(text):
+    if may_hold_surrogates(text):
         diagnostics.extend(_replace_surrogates(statements))
     return statements, diagnostics
 
@@ -64,10 +64,27 @@ def _split(text: str, first_line: int) -> tuple[list[ast.stmt], list[Diagnostic]
         statements = split_one_liners(text, first_line)
         if statements is not None:
             return statements, []
-    tree = _parse(textwrap.dedent(text), first_line - 1)
+    tree = parse_text(dedent(text), first_line - 1)
     if tree is not None:
         return tree.body, []
     return _Recovery(text, first_line).run()
+
+
+def dedent(text: str) -> str:
+    """The text moved left by the indentation of its first line of code, as Python reads a statement: lines
+    less indented than that (a comment at column 0 after a code list indented by four spaces, the lines of a
+    quoted list written further left) move to column 0, where Python reads a comment or a string's line alike.
+    textwrap.dedent, which takes the least indentation of all lines, when no line is less indented.
+
+    >>> dedent("    a = 1\\n# note\\n    b = 2\\n")
+    'a = 1\\n# note\\nb = 2\\n'
+    """
+    lines = text.split("\n")
+    first = next((line for line in lines if line.strip() and not line.lstrip().startswith("#")), "")
+    margin = first[:len(first) - len(first.lstrip())]
+    if not margin or all(line.startswith(margin) or not line.strip() for line in lines):
+        return textwrap.dedent(text)
+    return "\n".join(line[len(margin):] if line.startswith(margin) else line.lstrip() for line in lines)
 
 
 def split_one_liners(text: str, first_line: int = 1) -> list[ast.stmt] | None:
@@ -78,21 +95,40 @@ def split_one_liners(text: str, first_line: int = 1) -> list[ast.stmt] | None:
     does not parse: then parse the text whole.
     """
     lines = text.split("\n")
-    one_liners: list[ast.stmt] = []
-    for i, line in enumerate(lines):
-        if not line or not (line[0].isalpha() or line[0] == "_"):
-            continue
-        match = ONE_LINER.match(line)
-        if match is None or not KEYWORDS.isdisjoint(match.group("var", "meta", "decision", "option")):
-            continue
-        one_liners.append(_one_liner(match, first_line + i))
-        lines[i] = ""
+    one_liners = take_one_liners(lines, first_line)
     if not one_liners:
         return None
-    tree = _parse("\n".join(lines), first_line - 1)
-    if tree is None:
+    tree = parse_text("\n".join(lines), first_line - 1)
+    return None if tree is None else merge_one_liners(one_liners, tree.body)
+
+
+def take_one_liners(lines: list[str], first_line: int) -> list[ast.stmt]:
+    """The one-liners among `lines` (the first is line `first_line`), as nodes; their lines are blanked out."""
+    one_liners: list[ast.stmt] = []
+    for i, line in enumerate(lines):
+        match = one_liner_match(line)
+        if match is not None:
+            one_liners.append(_one_liner(match, first_line + i))
+            lines[i] = ""
+    return one_liners
+
+
+def has_one_liner(lines: list[str]) -> bool:
+    return any(one_liner_match(line) is not None for line in lines)
+
+
+def one_liner_match(line: str) -> re.Match | None:
+    if not line or not (line[0].isalpha() or line[0] == "_"):
         return None
-    merged, rest = [], iter(tree.body)
+    match = ONE_LINER.match(line)
+    if match is None or not KEYWORDS.isdisjoint(match.group("var", "meta", "decision", "option")):
+        return None
+    return match
+
+
+def merge_one_liners(one_liners: list[ast.stmt], rest: list[ast.stmt]) -> list[ast.stmt] | None:
+    """Both in line order; None when a one-liner sits inside a statement of the rest."""
+    merged, rest = [], iter(rest)
     following = next(rest, None)
     for node in one_liners:
         while following is not None and _first_line(following) < node.lineno:
@@ -160,7 +196,7 @@ class _Recovery:
             width = self.readable_width(k)
             if width:
                 start, end = self.span(k, width)
-                self.statements.extend(_parse(self.text(start, end), self.first_line - 1 + start).body)
+                self.statements.extend(parse_text(self.text(start, end), self.first_line - 1 + start).body)
                 k += width
             else:
                 start, end = self.chunks[k]
@@ -173,7 +209,7 @@ class _Recovery:
         return self.chunks[k][0], self.chunks[k + width - 1][1]
 
     def text(self, start: int, end: int | None = None) -> str:
-        return textwrap.dedent("\n".join(self.lines[start:end]))
+        return dedent("\n".join(self.lines[start:end]))
 
     def readable_width(self, k: int) -> int:
         """How many chunks from k on are read together (0: chunk k cannot be read): the lookahead's prefix, else
@@ -207,7 +243,7 @@ class _Recovery:
             return len(self.chunks) - k
         bad = start + error - 1
         width = next((w for w in range(len(self.chunks) - k) if self.chunks[k + w][1] > bad), 0)
-        if width and _parse(self.text(start, self.chunks[k + width - 1][1])) is not None:
+        if width and parse_text(self.text(start, self.chunks[k + width - 1][1])) is not None:
             return width
         return 0
 
@@ -273,7 +309,7 @@ def _tells_incomplete() -> bool:
 _TELLS_INCOMPLETE = _tells_incomplete()
 
 
-def _parse(text: str, offset: int = 0) -> ast.Module | None:
+def parse_text(text: str, offset: int = 0) -> ast.Module | None:
     """Parse, numbering lines from offset + 1.
 
     Blank lines in front cost far less than shifting the tree, up to about ten per character of the text;
@@ -292,13 +328,24 @@ def _parse(text: str, offset: int = 0) -> ast.Module | None:
 def _replace_surrogates(statements: list[ast.stmt]) -> list[Diagnostic]:
     """Surrogates in string constants become the character a pair of them stands for, or U+FFFD when alone;
     one diagnostic, at the first line with any."""
-    lines = [node.lineno for statement in statements for node in ast.walk(statement)
-             if isinstance(node, ast.Constant) and isinstance(node.value, str) and _join_surrogates(node)]
-    if not lines:
-        return []
-    return [Diagnostic(min(lines), "surrogate-escape", f"{len(lines)} string(s) hold surrogate escapes (such as "
-                       "\\ud800), halves of a UTF-16 pair, not characters; read as the character a pair stands "
-                       "for, a lone one as U+FFFD; write the character itself", WARNING)]
+    lines = join_surrogates(statements)
+    return [surrogates_found(len(lines), min(lines))] if lines else []
+
+
+def may_hold_surrogates(text: str) -> bool:
+    return ("\\u" in text or "\\U" in text or not text.isascii()) and _SURROGATE_SOURCE.search(text) is not None
+
+
+def join_surrogates(nodes: list[ast.AST]) -> list[int]:
+    """Join the surrogates of the string constants in `nodes` (see _replace_surrogates); the lines changed."""
+    return [node.lineno for statement in nodes for node in ast.walk(statement)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and _join_surrogates(node)]
+
+
+def surrogates_found(count: int, line: int) -> Diagnostic:
+    return Diagnostic(line, "surrogate-escape", f"{count} string(s) hold surrogate escapes (such as \\ud800), "
+                      "halves of a UTF-16 pair, not characters; read as the character a pair stands for, a lone one "
+                      "as U+FFFD; write the character itself", WARNING)
 
 
 def _join_surrogates(node: ast.Constant) -> bool:

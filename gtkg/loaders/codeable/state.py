@@ -6,7 +6,7 @@ import ast
 
 from gtkg.loaders.codeable.associations import vocab
 from gtkg.loaders.codeable.limits import LOAD_RESERVE_STEPS, MAX_PROBLEMS, RECORD_STEPS, Budget
-from gtkg.loaders.codeable.syntax import declares_in_parallel, function_kind, is_cclass, plain_data
+from gtkg.loaders.codeable.lookahead import lookahead
 from gtkg.loaders.records import INFO, WARNING, Declaration, Diagnostic, Fragment
 
 
@@ -15,7 +15,7 @@ class Env:
 
     def __init__(self):
         self.names: dict[str, object] = {}
-        self.fallback: dict[str, ast.expr] = {}  # last plain-data assignment of each name in the whole load
+        self.fallback: dict[str, object] = {}  # last plain-data assignment of each name (node or Deferred text)
         self.metaclasses: dict[str, str] = {}  # variable -> metaclass of its CClass
         self.functions: dict[str, str] = {}  # function defined in the input -> forces | creates | harmless
         self.declarations: dict[str, Declaration] = {}  # latest declaration of each variable
@@ -25,27 +25,20 @@ class Env:
         self.resolving: set[str] = set()
         self.reserve = LOAD_RESERVE_STEPS  # steps statements may still borrow beyond their own (limits.py)
 
-    def prepare(self, statements: list[ast.stmt]) -> None:
-        """Look ahead: metaclasses of declarations, functions, and data assignments (for forward references)."""
-        for node in statements:
-            if isinstance(node, ast.Assign) and len(node.targets) == 1:
-                target, value = node.targets[0], node.value
-                if isinstance(target, ast.Name):
-                    if is_cclass(value):
-                        self.declared(target.id, value)
-                    elif plain_data(value):
-                        self.fallback[target.id] = value
-                elif declares_in_parallel(target, value):
-                    for name, part in zip(target.elts, value.elts, strict=True):
-                        if is_cclass(part):
-                            self.declared(name.id, part)
-            elif isinstance(node, ast.FunctionDef):
-                self.functions[node.name] = function_kind(node)
+    def prepare(self, statements: list[ast.stmt], source=None) -> None:
+        """Look ahead: metaclasses of declarations, functions, and data assignments (for forward references).
+        With the `source` text of the statements, data is kept as text, not as syntax trees."""
+        self.learn(lookahead(statements, source))
 
-    def declared(self, var: str, call: ast.Call) -> None:
-        """The metaclass of a declaration, known before the statements run (links may name it earlier)."""
-        if call.args and isinstance(call.args[0], ast.Name):
-            self.metaclasses.setdefault(var, vocab(call.args[0].id))
+    def learn(self, effects: list[tuple]) -> None:
+        """Take in what `lookahead` found, in order."""
+        for what, name, value in effects:
+            if what == "metaclass":  # the first declaration's, known before the statements run
+                self.metaclasses.setdefault(name, vocab(value))
+            elif what == "data":
+                self.fallback[name] = value
+            else:
+                self.functions[name] = value
 
 
 class Reading:

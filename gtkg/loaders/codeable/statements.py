@@ -4,11 +4,11 @@ calls to `api.py`. What stops a statement becomes its diagnostic, and the next s
 """
 
 import ast
-import re
 
 from gtkg.loaders.codeable import api
 from gtkg.loaders.codeable.associations import snake, vocab
-from gtkg.loaders.codeable.limits import MAX_UNROLLED, LimitExceeded
+from gtkg.loaders.codeable.limits import MAX_PROBLEMS, MAX_UNROLLED, LimitExceeded
+from gtkg.loaders.codeable.listings import read_listing
 from gtkg.loaders.codeable.pyvalues import Module, Obj, PyDict, Unknown, Unsupported
 from gtkg.loaders.codeable.source import split_statements
 from gtkg.loaders.codeable.state import Env, Reading
@@ -24,10 +24,8 @@ from gtkg.loaders.codeable.syntax import (
     suspicious_call,
 )
 from gtkg.loaders.codeable.values import Values
-from gtkg.loaders.records import INFO, Fragment, Link, Listing
+from gtkg.loaders.records import INFO, WARNING, Diagnostic, Fragment, Link, Listing
 
-# Names separated by commas or line breaks; words separated by spaces on one line are prose.
-IDENTIFIER_LIST = re.compile(r"^[\s,]*[A-Za-z_]\w*(?:[ \t]*(?:,|\n)[\s,]*[A-Za-z_]\w*)*[\s,]*$")
 COMPOUND = {ast.For: "loop", ast.AsyncFor: "loop", ast.While: "loop", ast.If: "conditional block",
             ast.With: "with block", ast.AsyncWith: "with block", ast.Try: "try block",
             ast.ClassDef: "class definition"}
@@ -284,25 +282,43 @@ class StatementReader:
     def expression(self, value: ast.expr) -> None:
         fragment, line = self.reading.fragment, self.reading.line
         if isinstance(value, ast.Constant) and isinstance(value.value, str):
-            if IDENTIFIER_LIST.match(value.value):
-                fragment.listings.append(Listing(re.findall(r"[A-Za-z_]\w*", value.value), line))
-            return  # prose docstrings are comments
+            return self.docstring(value)
         if isinstance(value, ast.Name | ast.Tuple):
-            fragment.listings.append(Listing(self.listed(value), line))
-            return
+            listed = self.listed(value)
+            fragment.listings.append(Listing([name for name, _ in listed], line, [at for _, at in listed]))
+            return None
         if isinstance(value, ast.Call | ast.Subscript):
             self.values.value(value)
-            return
+            return None
         raise Unsupported(f"a {type(value).__name__} expression is not a CodeableModels statement")
 
-    def listed(self, node: ast.expr) -> list[str]:
-        """Code variables named by bare names (a list variable stands for its elements)."""
+    def docstring(self, node: ast.Constant) -> None:
+        """A string statement lists codes when some line of it holds names (each name at its own line); a string
+        of prose is a comment. Its other lines are reported, each at its line with its text."""
+        text, reading = node.value, self.reading
+        # the lines of the value are those of the file, unless escapes or joined strings hide line breaks
+        exact = (getattr(node, "end_lineno", None) or node.lineno) - node.lineno == text.count("\n")
+        found = read_listing(text, node.lineno)
+        if not found.names:
+            return
+        reading.fragment.listings.append(Listing(found.names, reading.line, found.lines if exact else []))
+        reading.spend(len(found.problems))
+        rows = text.split("\n")
+        for line, problem, message in found.problems[:MAX_PROBLEMS]:
+            reading.fragment.diagnostics.append(Diagnostic(line if exact else node.lineno, problem, message,
+                                                           WARNING, rows[line - node.lineno].strip()))
+        if len(found.problems) > MAX_PROBLEMS:
+            reading.problem(f"{len(found.problems) - MAX_PROBLEMS:,} more lines of this code list are not code "
+                            "names", problem="not-a-name")
+
+    def listed(self, node: ast.expr) -> list[tuple[str, int]]:
+        """Code variables named by bare names, with their lines (a list variable stands for its elements)."""
         if isinstance(node, ast.Tuple):
-            return [name for element in node.elts for name in self.listed(element)]
+            return [pair for element in node.elts for pair in self.listed(element)]
         if isinstance(node, ast.Name):
             value = self.values.lookup(node.id)
             if isinstance(value, list):
                 self.reading.spend(len(value))
-                return [item.var for item in value if isinstance(item, Obj)]
-            return [value.var] if isinstance(value, Obj) else [node.id]
+                return [(item.var, node.lineno) for item in value if isinstance(item, Obj)]
+            return [(value.var if isinstance(value, Obj) else node.id, node.lineno)]
         raise Unsupported("a listing of something other than variables")

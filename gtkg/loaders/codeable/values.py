@@ -11,6 +11,7 @@ import re
 from gtkg.loaders.codeable import api
 from gtkg.loaders.codeable.associations import snake, vocab
 from gtkg.loaders.codeable.limits import INT_LIMIT, MAX_DIGITS, MAX_ITEMS, MAX_TEXT, too_large
+from gtkg.loaders.codeable.lookahead import Deferred
 from gtkg.loaders.codeable.pyvalues import Module, Obj, PyDict, Unknown, Unsupported, show
 from gtkg.loaders.codeable.state import Reading
 from gtkg.loaders.codeable.syntax import HARMLESS, MODEL_METHODS, callee, dotted
@@ -105,6 +106,7 @@ class Values:
             return env.names[name]
         node = env.fallback.get(name)
         if node is not None and name not in env.resolving:
+            node = node.parse() if isinstance(node, Deferred) else node
             env.resolving.add(name)
             try:
                 return self.value(node)
