@@ -237,6 +237,7 @@ def start_virtuoso(folder: Path, settings: dict | None = None) -> VirtuosoServer
 
 JSON = "application/sparql-results+json"
 NO_ROWS = b'{"head": {"vars": ["g"]}, "results": {"bindings": []}}'
+NO_RECORD = b'{"head": {"vars": ["g", "k"]}, "results": {"bindings": []}}'
 ONE_COUNT = (b'{"head": {"vars": ["g", "n"]}, "results": {"bindings": [{"g": {"type": "uri", "value": "urn:g"}, '
              b'"n": {"type": "literal", "datatype": "http://www.w3.org/2001/XMLSchema#integer", "value": "1"}}]}}')
 
@@ -250,7 +251,7 @@ def bookkeeping(body: bytes):
     """A stub's answer to gtkg's questions about its record (none, so the graph listing decides) and about
     counts (urn:g holds one triple); None for other requests."""
     if b"StudyGraph" in body:
-        return 200, JSON, NO_ROWS
+        return 200, JSON, NO_RECORD
     if b"COUNT" in body:
         return 200, JSON, ONE_COUNT
     return None

@@ -2,11 +2,13 @@
 
 Queries and updates use the SPARQL 1.1 Protocol; graphs are uploaded and read by the Graph Store HTTP
 Protocol (much faster for bulk data), or by SPARQL Update where the server has none. Every request goes
-through gtkg.store.transport (time limit, redirects, credentials, retries). Queries see the union of all
-named graphs the standard way: the request names every graph as both default and named graph (SPARQL 1.1
-Protocol `default-graph-uri` / `named-graph-uri`), so the server needs no union-default-graph setting (see
-gtkg.store.endpoint for the faster opt-in that uses one), and a server's default graph (Virtuoso's is the union of
-every graph it holds, its own included) never enters a query.
+through gtkg.store.transport (time limit, redirects, credentials, retries). Queries name their dataset the
+standard way (SPARQL 1.1 Protocol `default-graph-uri` / `named-graph-uri`): the study's graphs as named graphs,
+and as default graph the graph urn:gtkg:merged, the RDF merge of the study's graphs that every load writes (each
+statement once, as in the embedded store), or, where there is none (Virtuoso, see gtkg.store.servers), every
+study graph. So the server needs no union-default-graph setting (see gtkg.store.endpoint for the faster opt-in
+that uses one), and a server's default graph (Virtuoso's is the union of every graph it holds, its own
+included) never enters a query.
 
 The study is the graphs gtkg wrote: gtkg's record on the server (the graph urn:gtkg:files) lists them, with the
 input file of each; other graphs on the server are neither read nor touched. (A server holding no such list, as
@@ -46,6 +48,10 @@ from gtkg.store.transport import Answer, NoAnswerError, send
 
 TEMPORARY = "urn:gtkg:tmp:"  # graphs being uploaded; never part of what gtkg reads
 FILES = "urn:gtkg:files"  # gtkg's record: the study's graphs and their input files; never part of what gtkg reads
+# The RDF merge of the study's graphs, each statement once, which every load keeps current: the default graph of
+# queries (the union of the study's graphs would hold a statement made in two files twice).
+MERGED = "urn:gtkg:merged"
+MERGED_GRAPH = "urn:gtkg:MergedGraph"  # the record's class of the merged graph
 LOADED_FROM = "https://w3id.org/gtkg/ontology#loadedFrom"
 STUDY_GRAPH = "urn:gtkg:StudyGraph"  # the record's class of the graphs gtkg wrote
 NO_GRAPH = "urn:gtkg:none"  # the dataset of a query while the study has no graph (not the server's default graph)
@@ -83,6 +89,7 @@ class RemoteStore(Store):
         self._all_graphs: list[str] | None = None  # every named graph on the server, temporary ones too
         self._study: set[str] | None = None  # the study's graphs
         self._listed = False  # whether the record lists the study's graphs
+        self._merged = False  # whether the record says the server holds the merged graph of the study
         self._heard = False  # whether the server answered (and so said which server it is, if it does)
         self._union_checked = False
 
@@ -90,10 +97,13 @@ class RemoteStore(Store):
         """The graphs the record lists; where it lists none (gtkg never loaded here, or an older gtkg did), every
         named graph but gtkg's and the server's own."""
         if self._study is None:
-            rows = self._select(f"SELECT ?g WHERE {{ GRAPH <{FILES}> {{ ?g a <{STUDY_GRAPH}> }} }}", g=_iri)
-            self._study = {g for (g,) in rows} if rows else {
-                g for g in self._listing() if not g.startswith(TEMPORARY) and g not in (FILES, *SERVER_GRAPHS)}
-            self._listed = bool(rows)
+            rows = self._select(f"SELECT ?g ?k WHERE {{ VALUES ?k {{ <{STUDY_GRAPH}> <{MERGED_GRAPH}> }} "
+                                f"GRAPH <{FILES}> {{ ?g a ?k }} }}", g=_iri, k=_iri)
+            listed = {g for g, k in rows if k == STUDY_GRAPH}
+            self._study = listed or {g for g in self._listing()
+                                     if not g.startswith(TEMPORARY) and g not in (FILES, MERGED, *SERVER_GRAPHS)}
+            self._listed = bool(listed)
+            self._merged = (MERGED, MERGED_GRAPH) in rows
         return self._study
 
     def rebuilds(self, graphs: set[str]) -> bool:
@@ -118,15 +128,16 @@ class RemoteStore(Store):
             return
         started = int(time.time())
         texts = {graph: _as_ntriples(graph, nquads) for graph, nquads in graphs.items()}
+        texts[MERGED] = self._merge(texts)
         counts = {graph: _count_range(lines) for graph, lines in texts.items()}
-        temporary = {graph: f"{TEMPORARY}{started}:{uuid.uuid4().hex}:{n}" for n, graph in enumerate(graphs)}
+        temporary = {graph: f"{TEMPORARY}{started}:{uuid.uuid4().hex}:{n}" for n, graph in enumerate(texts)}
         step = "prepare"
         try:
             study = self.graphs()
             older = not self._listed and self._ask(f"ASK {{ GRAPH <{FILES}> {{ ?g <{LOADED_FROM}> ?path }} }}")
             kept = study if older else set()  # the graphs an older gtkg loaded here join the list
             records = _recording(files or {}, kept | {g for g in graphs if counts[g][1]},
-                                 {g for g in graphs if not counts[g][1]})
+                                 {g for g in graphs if not counts[g][1]}, merged=bool(counts[MERGED][1]))
             self._drop_leftovers(started)
             step = "upload"
             uploaded = self._upload(texts, temporary)
@@ -136,12 +147,12 @@ class RemoteStore(Store):
             step = "move"
             if limits(self.endpoint.server).fast_move:
                 moves = [f"MOVE <{temporary[g]}> TO <{g}>" if counts[g][1] else f"DROP SILENT GRAPH <{g}>"
-                         for g in graphs]
+                         for g in texts]
                 moved = self._update(" ;\n".join(moves + records), idempotent=False)  # one request: one transaction
             else:
                 moved = self._write_in_place(texts, temporary, records)
             step = "check"
-            self._check_counts({**counts, **{temporary[g]: (0, 0) for g in graphs}}, moved,
+            self._check_counts({**counts, **{temporary[g]: (0, 0) for g in texts}}, moved,
                                "the final update", "did not apply the load as sent")
         except BaseException as exc:
             if step != "prepare":
@@ -151,6 +162,22 @@ class RemoteStore(Store):
             raise
         finally:
             self._all_graphs = self._study = None
+
+    def _merge(self, texts: dict[str, list[str]]) -> list[str]:
+        """The N-Triples lines of the merged graph once `texts` replace their graphs: each triple of the new texts
+        and of the study's other graphs (read back, checked) once, literals as the embedded store holds them.
+        No lines (the graph is dropped) where queries read the server's union default graph (union_default_graph
+        = true) or the server answers queries over it wrongly (see gtkg.store.servers)."""
+        study = self.graphs()  # asks the server, which may then say which it is
+        if self.endpoint.union_default_graph or not limits(self.endpoint.server).merged_graph:
+            return []
+        triples = set(as_stored(list(ox.parse("\n".join(line for lines in texts.values() for line in lines),
+                                               format=ox.RdfFormat.N_TRIPLES))))
+        others = sorted(study - set(texts) - {MERGED})
+        counts = self._counts(others)
+        for graph in others:
+            triples.update(as_stored(self._read_whole(graph, counts.get(graph, 0))))
+        return sorted(f"{t} ." for t in triples)
 
     def _write_in_place(self, texts: dict[str, list[str]], temporary: dict[str, str], records: list[str]) -> Answer:
         """Write the checked graphs onto their targets where MOVE copies triple by triple (Virtuoso: 10 s for
@@ -199,22 +226,26 @@ class RemoteStore(Store):
         bool (ASK) or Turtle bytes. `prefixes` are declared unless the query declares them itself. The
         endpoint's own timeout bounds each request, `timeout` too when shorter."""
         sparql = with_prefixes(sparql, prefixes or {})
-        dataset = [] if names_dataset(sparql) else self._dataset()
+        dataset = ([], []) if names_dataset(sparql) else self._dataset()
         graph_result = query_form(sparql) in ("CONSTRUCT", "DESCRIBE")
         return self._query(sparql, _triples_value if graph_result else as_value, dataset, timeout=timeout)
 
-    def _dataset(self) -> list[str]:
-        """The graphs a query names as its dataset; none for the server's union default graph, unless a
-        load's temporary graphs are on the server (looked up for each query, as a load may start any time).
-        The union default graph holds gtkg's record of input files too, so that dataset does as well."""
+    def _dataset(self) -> tuple[list[str], list[str]]:
+        """The graphs a query names as its dataset: (default graphs, named graphs). The default graph is the
+        merged graph where a load wrote one, else the union of the study's graphs (a statement of two files
+        twice); the named graphs are the study's. None for the server's union default graph, unless a load's
+        temporary graphs are on the server (looked up for each query, as a load may start any time). The union
+        default graph holds gtkg's record of input files too, so that dataset does as well."""
         if self.endpoint.union_default_graph:
             self._all_graphs = self._study = None
             self._check_union()
             listing = self._listing()
             if not any(g.startswith(TEMPORARY) for g in listing):
-                return []
-            return sorted(self.graphs() | ({FILES} & set(listing)))
-        return sorted(self.graphs()) or [NO_GRAPH]
+                return [], []
+            graphs = sorted(self.graphs() | ({FILES} & set(listing)))
+            return graphs, graphs
+        graphs = sorted(self.graphs()) or [NO_GRAPH]
+        return [MERGED] if self._merged else graphs, graphs
 
     def _check_union(self) -> None:
         """Is a triple of a named graph in the default graph, and does the server hold no graph besides the
@@ -227,7 +258,7 @@ class RemoteStore(Store):
             raise EndpointError(f"SPARQL endpoint {self.endpoint.query} does not expose the union of its graphs "
                                 f"as default graph, yet {setting}; enable it on the server (Oxigraph: "
                                 "--union-default-graph) or remove the setting")
-        others = sorted(set(self._listing()) - self.graphs() - {FILES} - {g for g in self._listing()
+        others = sorted(set(self._listing()) - self.graphs() - {FILES, MERGED} - {g for g in self._listing()
                                                                           if g.startswith(TEMPORARY)})
         if others:
             raise EndpointError(f"SPARQL endpoint {self.endpoint.query} holds {len(others)} graphs besides the "
@@ -397,10 +428,13 @@ class RemoteStore(Store):
 
     # -- SPARQL 1.1 Protocol
 
-    def _query(self, text: str, read: Callable, dataset=(), timeout: float | None = None):
+    def _query(self, text: str, read: Callable, dataset=((), ()), timeout: float | None = None):
         """POST a query (form-encoded: the dataset can be too long for a URL); `read` turns the parsed
-        answer (QuerySolutions, QueryBoolean, or an iterator of triples) into values."""
-        form = [("query", text), *((key, g) for g in dataset for key in ("default-graph-uri", "named-graph-uri"))]
+        answer (QuerySolutions, QueryBoolean, or an iterator of triples) into values. `dataset`: the default
+        graphs and the named graphs to name (none: the server's)."""
+        default, named = dataset
+        form = [("query", text), *(("default-graph-uri", g) for g in default),
+                *(("named-graph-uri", g) for g in named)]
         graph_result = query_form(text) in ("CONSTRUCT", "DESCRIBE")
         endpoint = self.endpoint
         if timeout is not None and timeout < endpoint.timeout:
@@ -487,10 +521,11 @@ def _count_range(lines: list[str]) -> tuple[int, int]:
     return len(distinct) - sum(map(may_merge, distinct)), len(distinct)
 
 
-def _recording(files: dict, written: set[str], emptied: set[str]) -> list[str]:
+def _recording(files: dict, written: set[str], emptied: set[str], *, merged: bool) -> list[str]:
     """The updates, sent in the same request as the moves, that record each graph's input file (None: forget
-    it) and which graphs the study holds (those written, not those emptied)."""
-    updates = []
+    it), which graphs the study holds (those written, not those emptied) and whether the merged graph is held."""
+    written, emptied = written - {MERGED}, emptied - {MERGED}
+    updates = [f"DELETE WHERE {{ GRAPH <{FILES}> {{ <{MERGED}> a <{MERGED_GRAPH}> }} }}"]
     for start in range(0, len(files), VALUES_SIZE):
         forget = " ".join(f"<{g}>" for g in list(files)[start: start + VALUES_SIZE])
         updates.append(f"DELETE {{ GRAPH <{FILES}> {{ ?g <{LOADED_FROM}> ?path }} }} WHERE {{ VALUES ?g {{ {forget} "
@@ -501,6 +536,7 @@ def _recording(files: dict, written: set[str], emptied: set[str]) -> list[str]:
                        f"GRAPH <{FILES}> {{ ?g a <{STUDY_GRAPH}> }} }}")
     records = [f"<{g}> <{LOADED_FROM}> {nt_term(path)} ." for g, path in files.items() if path is not None]
     records += [f"<{g}> a <{STUDY_GRAPH}> ." for g in sorted(written)]
+    records += [f"<{MERGED}> a <{MERGED_GRAPH}> ."] if merged else []
     for start in range(0, len(records), VALUES_SIZE):  # Virtuoso takes about 1,500 triples in one INSERT DATA
         updates.append(f"INSERT DATA {{ GRAPH <{FILES}> {{ {' '.join(records[start: start + VALUES_SIZE])} }} }}")
     return updates
