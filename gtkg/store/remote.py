@@ -128,16 +128,17 @@ class RemoteStore(Store):
             return
         started = int(time.time())
         texts = {graph: _as_ntriples(graph, nquads) for graph, nquads in graphs.items()}
-        texts[MERGED] = self._merge(texts)
         counts = {graph: _count_range(lines) for graph, lines in texts.items()}
-        temporary = {graph: f"{TEMPORARY}{started}:{uuid.uuid4().hex}:{n}" for n, graph in enumerate(texts)}
+        temporary = {graph: f"{TEMPORARY}{started}:{uuid.uuid4().hex}:{n}" for n, graph in enumerate(graphs)}
         step = "prepare"
         try:
             study = self.graphs()
             older = not self._listed and self._ask(f"ASK {{ GRAPH <{FILES}> {{ ?g <{LOADED_FROM}> ?path }} }}")
             kept = study if older else set()  # the graphs an older gtkg loaded here join the list
-            records = _recording(files or {}, kept | {g for g in graphs if counts[g][1]},
-                                 {g for g in graphs if not counts[g][1]}, merged=bool(counts[MERGED][1]))
+            written, emptied = {g for g in graphs if counts[g][1]}, {g for g in graphs if not counts[g][1]}
+            merging = self._merging((study | written) - emptied)
+            records = _recording(files or {}, kept | written, emptied, merged=bool(merging)) + (merging or [
+                f"DROP SILENT GRAPH <{MERGED}>"])
             self._drop_leftovers(started)
             step = "upload"
             uploaded = self._upload(texts, temporary)
@@ -147,12 +148,12 @@ class RemoteStore(Store):
             step = "move"
             if limits(self.endpoint.server).fast_move:
                 moves = [f"MOVE <{temporary[g]}> TO <{g}>" if counts[g][1] else f"DROP SILENT GRAPH <{g}>"
-                         for g in texts]
+                         for g in graphs]
                 moved = self._update(" ;\n".join(moves + records), idempotent=False)  # one request: one transaction
             else:
                 moved = self._write_in_place(texts, temporary, records)
             step = "check"
-            self._check_counts({**counts, **{temporary[g]: (0, 0) for g in texts}}, moved,
+            self._check_counts({**counts, **{temporary[g]: (0, 0) for g in graphs}}, moved,
                                "the final update", "did not apply the load as sent")
         except BaseException as exc:
             if step != "prepare":
@@ -163,21 +164,18 @@ class RemoteStore(Store):
         finally:
             self._all_graphs = self._study = None
 
-    def _merge(self, texts: dict[str, list[str]]) -> list[str]:
-        """The N-Triples lines of the merged graph once `texts` replace their graphs: each triple of the new texts
-        and of the study's other graphs (read back, checked) once, literals as the embedded store holds them.
-        No lines (the graph is dropped) where queries read the server's union default graph (union_default_graph
-        = true) or the server answers queries over it wrongly (see gtkg.store.servers)."""
-        study = self.graphs()  # asks the server, which may then say which it is
-        if self.endpoint.union_default_graph or not limits(self.endpoint.server).merged_graph:
+    def _merging(self, study: set[str]) -> list[str]:
+        """The updates that write the merged graph of `study` (the graphs once the load is applied), sent in
+        the same request as the moves: each triple once, copied on the server. None where queries read the
+        server's union default graph (union_default_graph = true) or where the server answers queries over it
+        wrongly (see gtkg.store.servers): the graph is dropped there."""
+        if self.endpoint.union_default_graph or not limits(self.endpoint.server).merged_graph or not study:
             return []
-        triples = set(as_stored(list(ox.parse("\n".join(line for lines in texts.values() for line in lines),
-                                               format=ox.RdfFormat.N_TRIPLES))))
-        others = sorted(study - set(texts) - {MERGED})
-        counts = self._counts(others)
-        for graph in others:
-            triples.update(as_stored(self._read_whole(graph, counts.get(graph, 0))))
-        return sorted(f"{t} ." for t in triples)
+        graphs = sorted(study)
+        return [f"DROP SILENT GRAPH <{MERGED}>"] + [
+            f"INSERT {{ GRAPH <{MERGED}> {{ ?s ?p ?o }} }} WHERE {{ VALUES ?g {{ "
+            + " ".join(f"<{g}>" for g in graphs[start: start + VALUES_SIZE]) + " } GRAPH ?g { ?s ?p ?o } }"
+            for start in range(0, len(graphs), VALUES_SIZE)]
 
     def _write_in_place(self, texts: dict[str, list[str]], temporary: dict[str, str], records: list[str]) -> Answer:
         """Write the checked graphs onto their targets where MOVE copies triple by triple (Virtuoso: 10 s for
