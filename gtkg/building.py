@@ -76,11 +76,14 @@ def build(paths, *, output, store=None, study: str = DEFAULT_STUDY, base: str | 
         summary = BuildSummary(out, target.location, loaded)
         tables = _write_tables(summary, target, step)
         step("Writing the paper's tables, diagrams and design document")
-        _write_design(summary, tables, rules, coded)
-        step("Writing study.ttl")
-        _write(summary, "study.ttl", export(store=target, format="turtle"))
-        step("Validating")
-        _write_validation(summary, target, fail_on, shapes)
+        with _Figures(summary, tables, coded) as figures:  # drawn in another process meanwhile
+            _write_design(summary, tables, rules)
+            step("Writing study.ttl")
+            _write(summary, "study.ttl", export(store=target, format="turtle"))
+            step("Validating")
+            _write_validation(summary, target, fail_on, shapes)
+            step("Writing the saturation figure")
+            figures.finish()
     _release(out, previous, summary.files)
     return summary
 
@@ -153,8 +156,8 @@ def _write_tables(summary: BuildSummary, store, step) -> dict:
     return tables
 
 
-def _write_design(summary: BuildSummary, tables: dict, rules: str, order: list | None) -> None:
-    """The paper tables, the diagrams, the design document and the saturation figure, from the tables."""
+def _write_design(summary: BuildSummary, tables: dict, rules: str) -> None:
+    """The paper tables, the diagrams and the design document, from the tables."""
     from gtkg.design import from_tables
     from gtkg.outputs import get, latex, render
     from gtkg.paper import paper_tables
@@ -167,10 +170,12 @@ def _write_design(summary: BuildSummary, tables: dict, rules: str, order: list |
     _write_diagrams(summary, space)
     for document in map(get, DOCUMENT_OUTPUTS):
         _write(summary, f"{document.name}.{document.extension}", document.writer().write(space, document))
-    _write_figures(summary, space, order)
 
 
 def _write_diagrams(summary: BuildSummary, space) -> None:
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
     from gtkg.diagrams import diagrams
     from gtkg.errors import RenderError
     from gtkg.outputs import get
@@ -178,6 +183,7 @@ def _write_diagrams(summary: BuildSummary, space) -> None:
 
     drawer = renderer()
     summary.rendered = drawer.name if drawer else ""
+    drawings = []  # (stem, diagram text, name) to draw as SVG
     for picture in diagrams(space):
         stem = "diagrams/" + re.sub(r"[^\w.-]", "_", picture.name)
         for output in map(get, DIAGRAM_OUTPUTS):
@@ -187,27 +193,72 @@ def _write_diagrams(summary: BuildSummary, space) -> None:
                 summary.missing.append(f"{stem}.svg: the diagram has {len(picture.nodes)} codes, too many to "
                                        f"draw (over {MOST_NODES}); draw the .{output.extension} file by hand")
             elif drawer and output.name == drawer.format:
-                try:
-                    _write(summary, f"{stem}.svg", render_svg(text, drawer, picture.name))
-                except RenderError as exc:
-                    summary.missing.append(str(exc))
+                drawings.append((stem, text, picture.name))
         summary.diagrams += 1
     if not drawer:
         summary.missing.append(f"diagrams as SVG: {HOW_TO_GET}")
+        return
 
-
-def _write_figures(summary: BuildSummary, space, order: list | None) -> None:
-    from gtkg.errors import MissingToolError
-    from gtkg.outputs import get
-    from gtkg.saturation import saturation_curve
-
-    curve = saturation_curve(space, order)
-    for output in map(get, FIGURE_OUTPUTS):
+    def draw(drawing):
         try:
-            _write(summary, f"figures/saturation.{output.extension}", output.writer().write(curve, output))
+            return render_svg(drawing[1], drawer, drawing[2])
+        except RenderError as exc:
+            return exc
+
+    with ThreadPoolExecutor(os.cpu_count() or 1) as pool:  # the renderer runs as processes, one per diagram
+        for (stem, _, _), svg in zip(drawings, pool.map(draw, drawings), strict=True):
+            if isinstance(svg, RenderError):
+                summary.missing.append(str(svg))
+            else:
+                _write(summary, f"{stem}.svg", svg)
+
+
+class _Figures:
+    """The saturation figure, drawn by matplotlib in a process of its own while the build goes on (importing
+    and drawing take some 2 s, as long as the rest of a small build), written by `finish`. Where no process
+    can be started, it is drawn here."""
+
+    def __init__(self, summary: BuildSummary, tables: dict, order: list | None):
+        from gtkg.design import from_tables
+        from gtkg.saturation import saturation_curve
+
+        self.summary = summary
+        self.rows = saturation_curve(from_tables(tables), order).dicts()
+        self.pool = self.pending = None
+
+    def __enter__(self) -> "_Figures":
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        from gtkg.outputs import figure
+
+        try:
+            self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            self.pending = self.pool.submit(figure.draw, self.rows, FIGURE_OUTPUTS)
+        except OSError:
+            self.pool = self.pending = None
+        return self
+
+    def finish(self) -> None:
+        from concurrent.futures.process import BrokenProcessPool
+
+        from gtkg.errors import MissingToolError
+        from gtkg.outputs import figure
+
+        try:
+            try:
+                files = self.pending.result() if self.pending else figure.draw(self.rows, FIGURE_OUTPUTS)
+            except (BrokenProcessPool, OSError):
+                files = figure.draw(self.rows, FIGURE_OUTPUTS)
         except MissingToolError as exc:
-            summary.missing.append(f"the saturation figure: {exc}")
+            self.summary.missing.append(f"the saturation figure: {exc}")
             return
+        for extension in FIGURE_OUTPUTS:
+            _write(self.summary, f"figures/saturation.{extension}", files[extension])
+
+    def __exit__(self, *_) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _write_validation(summary: BuildSummary, store, fail_on: str | None, shapes=()) -> None:

@@ -78,6 +78,10 @@ def test_build_without_matplotlib_says_how_to_get_the_figure(tmp_path, monkeypat
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_matplotlib)
+    hidden = tmp_path / "hidden" / "matplotlib"  # for the process that draws the figure: a matplotlib that fails
+    hidden.mkdir(parents=True)
+    (hidden / "__init__.py").write_text("raise ImportError('No module named matplotlib')\n")
+    monkeypatch.syspath_prepend(str(hidden.parent))
     result = CliRunner().invoke(cli, ["build", str(QUERIES), "-o", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert "Not written: the saturation figure: " in result.stderr and "pip install 'gtkg[plots]'" in result.stderr

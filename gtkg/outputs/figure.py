@@ -15,9 +15,15 @@ INSTALL = "pip install 'gtkg[plots]'"
 
 def write(curve, output) -> bytes:
     """The figure of a saturation curve (a Table with columns source, new and total)."""
+    return draw(curve.dicts(), [output.extension])[output.extension]
+
+
+def draw(rows: list[dict], extensions) -> dict[str, bytes]:
+    """The figure of a saturation curve's rows, drawn once and saved in each format (svg, pdf): extension ->
+    bytes. (Plain arguments and result, so that it can run in another process.)"""
     pyplot = _pyplot()
-    rows = curve.dicts()
     positions = range(len(rows))
+    files = {}
     with pyplot.rc_context({"svg.hashsalt": "gtkg", "svg.fonttype": "none", "font.size": 8}):
         figure, axes = pyplot.subplots(figsize=(WIDTH, HEIGHT))
         try:
@@ -29,12 +35,14 @@ def write(curve, output) -> bytes:
             axes.set_ylabel("codes")
             axes.legend(frameon=False)
             figure.tight_layout()
-            buffer = io.BytesIO()
-            metadata = {"Date": None} if output.extension == "svg" else {"CreationDate": None}
-            figure.savefig(buffer, format=output.extension, metadata=metadata)
+            for extension in extensions:
+                buffer = io.BytesIO()
+                metadata = {"Date": None} if extension == "svg" else {"CreationDate": None}
+                figure.savefig(buffer, format=extension, metadata=metadata)
+                files[extension] = buffer.getvalue()
         finally:
             pyplot.close(figure)
-    return buffer.getvalue()
+    return files
 
 
 def _pyplot():
