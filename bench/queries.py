@@ -3,6 +3,7 @@
     python bench/queries.py                 # 100 sources
     python bench/queries.py --scale 10      # 1,000 sources
     python bench/queries.py --base /tmp/old # beside the stored queries of another checkout, runs interleaved
+    python bench/queries.py --only saturation,co-occurrence   # only these queries
 
 Builds the study with bench/generate.py into a temporary folder, loads it once, then prints for each
 query the rows it returns, the median and best in-process time of --runs runs, and the median wall time
@@ -64,14 +65,14 @@ def other_queries(checkout: str):
     return module
 
 
-def side_by_side(base, backend, runs: int) -> None:
+def side_by_side(base, backend, runs: int, names: list) -> None:
     """Median wall and CPU time of each query, base then this; CPU time is steadier on a busy machine."""
     import gtkg.queries as this
 
     print(f"{'query':20} {'rows':>6} {'base ms':>8} {'this ms':>8} {'ratio':>6} "
           f"{'base cpu':>9} {'this cpu':>9} {'ratio':>6}")
     totals = [0.0] * 4
-    for name in catalogue():
+    for name in names:
         before, after = ask(base, name, backend), ask(this, name, backend)
         if (before.columns, before.rows) != (after.columns, after.rows):
             raise SystemExit(f"{name}: the answers differ from the base checkout's")
@@ -110,7 +111,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--process-runs", type=int, default=5)
     parser.add_argument("--base", help="another checkout whose stored queries to time beside these")
+    parser.add_argument("--only", help="the queries to time, by name, comma-separated (default: all)")
     args = parser.parse_args()
+    names = args.only.split(",") if args.only else catalogue()
+    if unknown := sorted(set(names) - set(catalogue())):
+        parser.error(f"no stored query {', '.join(unknown)}")
     with tempfile.TemporaryDirectory() as tmp:
         study, store = generate(args.scale, Path(tmp) / "study"), str(Path(tmp) / "store")
         load([study], store=store)
@@ -118,11 +123,11 @@ def main() -> None:
         print(f"opening the store read-only: median {statistics.median(opening) * 1000:.1f} ms")
         backend = open_store(store, read_only=True)
         if args.base:
-            side_by_side(other_queries(args.base), backend, args.runs)
+            side_by_side(other_queries(args.base), backend, args.runs, names)
             backend.close()
             return
         print(f"{'query':20} {'rows':>6} {'median ms':>10} {'best ms':>8} {'process ms':>11}")
-        for name in catalogue():
+        for name in names:
             run_query(name, store=backend)  # warm the caches once
             times, table = timed(lambda n=name: run_query(n, store=backend), args.runs)
             argv = [sys.executable, "-m", "gtkg", "query", name, "--store", store, "-f", "csv"]
