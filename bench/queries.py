@@ -102,7 +102,7 @@ def _pair(values: list, width: int = 8) -> str:
 
 
 def engine_only(backend, sparql: str) -> int:
-    return sum(1 for _ in backend.engine().query(sparql, use_default_graph_as_union=True))
+    return sum(1 for _ in backend.engine().query(sparql, **backend.dataset()))
 
 
 def main() -> None:

@@ -85,10 +85,12 @@ def shapes_graph(extra=()):
 
 @contextmanager
 def open_data(store=None):
-    """The study's data as a pyoxigraph store: the embedded store itself, else an in-memory copy.
+    """The study's data as a pyoxigraph store whose default graph holds each statement of the study once (the
+    merge of the named graphs, which keep provenance) and which holds gtkg's ontology graph: the embedded
+    store itself, else an in-memory copy made so.
 
-    A remote endpoint is copied once (all its quads) so that every check runs locally; a store without the
-    ontology graph (loaded by other means) gets the ontology added to its copy.
+    A remote endpoint is copied once (all its quads) so that every check runs locally; so is a store of an
+    older gtkg (no merge), and a store without the ontology graph (loaded by other means).
     """
     from gtkg.store import using
 
@@ -101,22 +103,25 @@ def _data(backend):
     import pyoxigraph as ox
 
     db = backend.engine()
-    if db is None:
-        db = ox.Store()
-        db.bulk_extend(backend.quads())
-    if not db.contains_named_graph(ox.NamedNode(ONTOLOGY_GRAPH)):
-        db = _with_ontology(db)
+    if db is None or not getattr(backend, "merged", False) or not db.contains_named_graph(ox.NamedNode(ONTOLOGY_GRAPH)):
+        db = _merged_copy(backend.quads())
     yield db
 
 
-def _with_ontology(db):
+def _merged_copy(quads):
+    """An in-memory store of the quads, with the ontology graph when they lack it, and the merge of its
+    named graphs in its default graph."""
     import pyoxigraph as ox
 
     from gtkg.ontology import ONTOLOGY_FILE
 
     copy = ox.Store()
-    copy.bulk_extend(db.quads_for_pattern(None, None, None, None))
-    copy.load(ONTOLOGY_FILE.read_bytes(), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ONTOLOGY_GRAPH))
+    copy.bulk_extend(quads)
+    ontology = ox.NamedNode(ONTOLOGY_GRAPH)
+    if not copy.contains_named_graph(ontology):
+        copy.load(ONTOLOGY_FILE.read_bytes(), format=ox.RdfFormat.TURTLE, to_graph=ontology)
+    copy.bulk_extend([ox.Quad(q.subject, q.predicate, q.object) for q in copy.quads_for_pattern(None, None, None)
+                      if not isinstance(q.graph_name, ox.DefaultGraph)])
     return copy
 
 

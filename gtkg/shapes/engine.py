@@ -38,7 +38,7 @@ class Result:
 
 
 def run(plan: Plan, db: ox.Store, graph: Graph) -> list[Result]:
-    """Every check's results, once each (a triple in several file graphs repeats solutions in the union).
+    """Every check's results, once each (a query may give one result in several solutions).
 
     The store evaluates queries outside the GIL, so a few threads keep both cores busy.
     """
@@ -59,7 +59,7 @@ def _key(result: Result) -> tuple:
 
 def query(db: ox.Store, check: Check):
     try:
-        return db.query(check.query, use_default_graph_as_union=True)
+        return db.query(check.query)
     except SyntaxError as exc:
         reason = str(exc).splitlines()[0][:200]
         raise ShapeError(f"shape {label(check.shape)}: its {'SPARQL constraint' if check.sparql else 'constraint'} "

@@ -88,7 +88,8 @@ def _as_written(data: Graph, db: ox.Store, written: dict, predicates: set | None
         for stored, triples in entries:
             if predicates is not None and URIRef(stored.predicate.value) not in predicates:
                 continue
-            holders = {getattr(q.graph_name, "value", None) for q in db.quads_for_pattern(*stored, None)}
+            holders = {q.graph_name.value for q in db.quads_for_pattern(*stored, None)
+                       if not isinstance(q.graph_name, ox.DefaultGraph)}  # the files' graphs, not the merge
             if all((holder, stored) in covered for holder in holders):
                 data.remove(tuple(map(to_rdflib, stored)))
             for triple in triples:
@@ -97,7 +98,7 @@ def _as_written(data: Graph, db: ox.Store, written: dict, predicates: set | None
 
 
 def _copy(db: ox.Store, query: str) -> Graph:
-    return rdflib_graph(db.query(query, use_default_graph_as_union=True))
+    return rdflib_graph(db.query(query))
 
 
 def _result(report: Graph, node) -> Result:

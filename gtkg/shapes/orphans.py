@@ -50,9 +50,9 @@ def _nodes(db, variables: set, paths: set) -> tuple[dict, dict]:
     if variables:
         values = " ".join(nt_term(v) for v in sorted(variables))
         query = f"{SPARQL_PREFIXES}SELECT ?v ?c WHERE {{ VALUES ?v {{ {values} }} ?c gt:variable ?v ; a gt:Code }}"
-        codes = {row["v"].value: URIRef(row["c"].value) for row in db.query(query, use_default_graph_as_union=True)}
+        codes = {row["v"].value: URIRef(row["c"].value) for row in db.query(query)}
     if any(paths):
         values = " ".join(nt_term(p) for p in sorted(p for p in paths if p))
         query = f"{SPARQL_PREFIXES}SELECT ?p ?f WHERE {{ VALUES ?p {{ {values} }} ?f gt:path ?p ; a gt:InputFile }}"
-        files = {row["p"].value: URIRef(row["f"].value) for row in db.query(query, use_default_graph_as_union=True)}
+        files = {row["p"].value: URIRef(row["f"].value) for row in db.query(query)}
     return codes, files

@@ -54,8 +54,7 @@ class Places:
 
     def _select(self, body: str, iris: list[str]):
         values = " ".join(f"<{iri}>" for iri in iris)
-        return self.db.query(f"{SPARQL_PREFIXES}SELECT * WHERE {{ VALUES ?node {{ {values} }} {body} }}",
-                             use_default_graph_as_union=True)
+        return self.db.query(f"{SPARQL_PREFIXES}SELECT * WHERE {{ VALUES ?node {{ {values} }} {body} }}")
 
     def _read(self, iris: list[str], names_only: bool = False) -> None:
         for row in self._select("?node gt:variable|dcterms:identifier|gt:path ?name", iris):
@@ -87,7 +86,7 @@ class Places:
         classes: dict = {}
         query = (f"{SPARQL_PREFIXES}SELECT ?class ?label ?super WHERE {{ ?class rdfs:label ?label . "
                  f"FILTER(STRSTARTS(STR(?class), \"{GT}\")) OPTIONAL {{ ?class rdfs:subClassOf+ ?super }} }}")
-        for row in self.db.query(query, use_default_graph_as_union=True):
+        for row in self.db.query(query):
             entry = classes.setdefault(row["class"].value, (row["label"].value, set()))
             if row["super"] is not None:
                 entry[1].add(row["super"].value)
@@ -173,7 +172,7 @@ class Places:
     def code_variables(self) -> list[str]:
         """The variables of every declared code, sorted."""
         query = f"{SPARQL_PREFIXES}SELECT DISTINCT ?v WHERE {{ ?d gt:declares ?c . ?c a gt:Code ; gt:variable ?v }}"
-        return sorted(row["v"].value for row in self.db.query(query, use_default_graph_as_union=True))
+        return sorted(row["v"].value for row in self.db.query(query))
 
     def sources_of(self, iris: set[str]) -> dict[str, set]:
         """Node IRI -> ids of the sources it belongs to: a source itself, what names it as its gt:source (a trace,

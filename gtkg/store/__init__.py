@@ -40,11 +40,12 @@ class Store(Protocol):
         number of quads stored."""
 
     def query(self, sparql: str, *, timeout: float | None = None, prefixes: dict | None = None):
-        """A Table (SELECT), a bool (ASK) or Turtle bytes (CONSTRUCT, DESCRIBE), over the union of the graphs;
+        """A Table (SELECT), a bool (ASK) or Turtle bytes (CONSTRUCT, DESCRIBE), over the study's statements (the
+        embedded store's default graph, which holds each once; an endpoint's union of the graphs);
         `prefixes` (name -> namespace) are declared unless the query declares them."""
 
     def quads(self) -> Iterator:
-        """Every quad of the study's graphs, as pyoxigraph quads."""
+        """Every quad of the study's named graphs, as pyoxigraph quads (not the embedded store's merge)."""
 
     def dump(self) -> dict:
         """Every graph's triples as N-Triples bytes: graph IRI (None for the default graph) -> bytes; the RDF

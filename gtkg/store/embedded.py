@@ -9,7 +9,7 @@ import pyoxigraph as ox
 
 from gtkg.errors import StoreBusyError, StoreError
 from gtkg.store import Store
-from gtkg.store.folder import StoreFolder
+from gtkg.store.folder import StoreFolder, merged
 from gtkg.store.results import as_value, within
 from gtkg.store.sparql_text import names_dataset, syntax_error
 
@@ -19,9 +19,15 @@ class EmbeddedStore(Store):
 
     On disk the store is a folder marked as gtkg's (see gtkg.store.folder); `location` is that folder and
     `path` the engine folder inside it that the store reads and writes.
+
+    The engine's default graph is the RDF merge of the named graphs: each statement once, however many files
+    state it (a union of the graphs would repeat it once per graph), while the named graphs keep provenance.
+    Every write keeps it so, in the same transaction; a store of an older gtkg (`merged` false) is read as
+    the union of its graphs until a load adds the merge.
     """
 
     is_new = False  # opened for writing where there was no store yet
+    merged = True  # the default graph is the merge of the named graphs
 
     def __init__(self, path: str | Path, *, read_only: bool = False, inputs=()):
         self.location = str(path)
@@ -32,12 +38,13 @@ class EmbeddedStore(Store):
             return
         self.folder = StoreFolder(path)
         if read_only:
-            self.path = self.folder.current()
+            self.path, self.merged = self.folder.current_data()
             self.db = _open(self.path, read_only=True, store=self.folder.given)
             return
         self.folder.acquire(inputs)
-        data = (self.folder.marker() or {}).get("data")
-        self.is_new = data is None
+        marker = self.folder.marker() or {}
+        data = marker.get("data")
+        self.is_new, self.merged = data is None, data is None or merged(marker)
         self.path = None if data is None else self.folder.path / data
         try:
             self.db = None if data is None else _open(self.path, read_only=False, store=self.folder.given)
@@ -59,18 +66,16 @@ class EmbeddedStore(Store):
         input file of each graph (None: remove the record)."""
         existing = self.graphs()
         replaced = existing & set(graphs)
-        text = "".join(graphs.values())
         try:
-            if self.folder is None:
-                self._replace_in_memory(replaced, text)
-            elif self.db is None or existing == replaced:
-                self.rebuild([text], files=files)  # nothing else in the store: bulk-load a new one
+            if self.db is None or existing == replaced:
+                self.rebuild(["".join(graphs.values())], files=files)  # nothing else in the store: a new one
                 return
-            elif not replaced:
-                self.db.load(text, format=ox.RdfFormat.N_QUADS)  # one transaction
-            else:  # drop and insert in one update, so no reader sees half a graph
-                drops = "".join(f"DROP SILENT GRAPH <{g}> ;\n" for g in sorted(replaced))
-                self.db.update(f"{drops}INSERT DATA {{\n{_as_graph_blocks(graphs)}}}")
+            if not replaced and self.merged:  # one transaction; the same blank nodes in both copies
+                text = "".join(graphs.values())
+                self.db.load(text + default_copies(text), format=ox.RdfFormat.N_QUADS)
+            else:  # one update, so no reader sees half a graph or a merge that does not match the graphs
+                self.db.update(_replacing(graphs, replaced, self.merged))
+                self.merged = True
             if self.folder is not None:
                 self.db.flush()  # otherwise every later open replays the write-ahead log (0.2 s per 10k quads)
                 self._record(files, self.path.name)
@@ -86,11 +91,6 @@ class EmbeddedStore(Store):
                 recorded[graph] = path
         self.folder.write_marker(data, recorded)
 
-    def _replace_in_memory(self, existing: set, nquads: str) -> None:
-        for graph in existing:
-            self.db.remove_graph(ox.NamedNode(graph))
-        self.db.load(nquads, format=ox.RdfFormat.N_QUADS)
-
     def rebuilds(self, graphs: set[str]) -> bool:
         """Whether writing these graphs replaces everything in this store, so `rebuild` may do it."""
         return self.graphs() <= graphs
@@ -105,6 +105,7 @@ class EmbeddedStore(Store):
         """
         if self.folder is None:
             self.db, count = self._bulk_load(ox.Store, chunks, on_disk=False)
+            self.merged = True
             return count
         try:
             fresh = self.folder.new_data()
@@ -123,7 +124,7 @@ class EmbeddedStore(Store):
             else:
                 self._reopen()
             raise
-        self.path, self.is_new = fresh, False
+        self.path, self.is_new, self.merged = fresh, False, True
         self.folder.collect_garbage()
         self._reopen()
         return count
@@ -133,7 +134,7 @@ class EmbeddedStore(Store):
         try:
             with BulkWriter(BulkWriter.engine(engine), on_disk=on_disk) as writer:
                 for chunk in chunks:  # an error of the input arrives from here, and is raised as it is
-                    writer.add(chunk)
+                    writer.add(chunk + default_copies(chunk))  # one batch: the same blank nodes in both
                 return writer.finish()
         except EngineError as exc:
             raise StoreError(f"writing to the store at {self.location} failed, nothing was changed: "
@@ -143,9 +144,14 @@ class EmbeddedStore(Store):
         if self.db is None and self.path is not None:
             self.db = _open(self.path, read_only=False, store=self.folder.given)
 
+    def dataset(self) -> dict:
+        """The keyword arguments of the engine's `query` that read each statement of the study once: the
+        default graph as it is, or in a store of an older gtkg the union of the graphs."""
+        return {} if self.merged else {"use_default_graph_as_union": True}
+
     def query(self, sparql: str, *, timeout: float | None = None, prefixes: dict | None = None):
-        """Run SPARQL over the union of all graphs (or over the graphs its FROM clauses name), with `prefixes`
-        declared unless the query declares them itself.
+        """Run SPARQL over the default graph, which holds each statement of the graphs once (or over the graphs
+        its FROM clauses name), with `prefixes` declared unless the query declares them itself.
 
         Returns a Table for SELECT, a bool for ASK, Turtle bytes for CONSTRUCT/DESCRIBE. With a `timeout`
         (seconds, may be math.inf) the query runs in a thread of its own, so that the caller stops waiting
@@ -161,7 +167,7 @@ class EmbeddedStore(Store):
 
         db = ox.Store() if self.db is None else self.db  # an empty store answers as an empty graph
         try:
-            result = db.query(sparql, prefixes=prefixes, use_default_graph_as_union=not names_dataset(sparql))
+            result = db.query(sparql, prefixes=prefixes, **({} if names_dataset(sparql) else self.dataset()))
             return as_value(result, deadline)
         except SyntaxError as exc:
             raise QueryError(syntax_error(sparql, str(exc), prefixes)) from None
@@ -169,14 +175,16 @@ class EmbeddedStore(Store):
             raise QueryError(f"the query failed: {exc}") from exc
 
     def quads(self):
-        return iter(()) if self.db is None else self.db.quads_for_pattern(None, None, None, None)
+        """The quads of the named graphs (not the merge, which repeats them)."""
+        if self.db is None:
+            return iter(())
+        return (quad for graph in self.db.named_graphs() for quad in self.db.quads_for_pattern(None, None, None, graph))
 
     def dump(self) -> dict:
+        """The named graphs (the merge in the default graph is made from them again by any load)."""
         if self.db is None:
             return {}
-        graphs = {g: self.db.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(g)) for g in self.graphs()}
-        default = self.db.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-        return {**graphs, None: default} if default else graphs
+        return {g: self.db.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(g)) for g in self.graphs()}
 
     def engine(self) -> ox.Store | None:
         return self.db
@@ -197,13 +205,42 @@ def _open(path: Path, *, read_only: bool, store) -> ox.Store:
         raise StoreError(f"cannot open the store at {store}: {exc}") from exc
 
 
-def _as_graph_blocks(graphs: dict[str, str]) -> str:
-    blocks = []
+def named_quads(db: ox.Store) -> int:
+    """How many quads the named graphs hold (`len` counts the default graph's too)."""
+    solution = next(db.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"))
+    return int(solution["n"].value)
+
+
+def default_copies(nquads: str) -> str:
+    """gtkg's N-Quads lines (each ends with its graph's name, an IRI or a blank node, which hold no space) as
+    lines of the default graph: each line without its last term.
+
+    >>> default_copies('<a:s> <a:p> "x <a:g> ." <a:g> .\\n<a:s> <a:p> <a:o> _:g .\\n')
+    '<a:s> <a:p> "x <a:g> ." .\\n<a:s> <a:p> <a:o> .\\n'
+    """
+    return "".join([line[:line.rfind(" ", 0, -2)] + " .\n" for line in nquads.split("\n") if line])
+
+
+def _replacing(graphs: dict[str, str], replaced: set[str], merged: bool) -> str:
+    """The SPARQL update that replaces the graphs and keeps the merge in the default graph: first the
+    statements only the replaced graphs hold leave it (while those graphs are still there to tell), then
+    the graphs are dropped, and the new ones go in with their statements in the merge (one INSERT DATA: the
+    same blank nodes in both). A store without the merge (an older gtkg's) gets the whole merge instead."""
+    names = [f"<{g}>" for g in sorted(replaced)]
+    steps = [f"DROP SILENT GRAPH {name}" for name in names]
+    if merged and replaced:
+        steps.insert(0, f"DELETE {{ ?s ?p ?o }} WHERE {{ VALUES ?g {{ {' '.join(names)} }} GRAPH ?g {{ ?s ?p ?o }} "
+                        f"FILTER NOT EXISTS {{ GRAPH ?h {{ ?s ?p ?o }} FILTER(?h NOT IN ({', '.join(names)})) }} }}")
+    blocks, triples = [], []
     for graph, nquads in graphs.items():
         suffix = f" <{graph}> ."
-        triples = [line[: -len(suffix)] + " ." for line in nquads.split("\n") if line]
-        blocks.append(f"GRAPH <{graph}> {{\n" + "\n".join(triples) + "\n}\n")
-    return "".join(blocks)
+        lines = [line[: -len(suffix)] + " ." for line in nquads.split("\n") if line]
+        blocks.append(f"GRAPH <{graph}> {{\n" + "\n".join(lines) + "\n}\n")
+        triples += lines
+    steps.append("INSERT DATA {\n" + "".join(blocks) + "\n".join(triples) + "\n}")
+    if not merged:
+        steps.append("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    return " ;\n".join(steps)
 
 
 ENGINE_ERRORS = (OSError, SyntaxError, RuntimeError, MemoryError, UnicodeError)  # what a write to the engine raises
@@ -228,10 +265,12 @@ class BulkWriter:
 
     def __init__(self, db: ox.Store, *, on_disk: bool):
         self.db = db
-        # On disk, a bulk load writes new engine files: batches of 16 MB (about 70k quads) cost least per quad
-        # (much smaller ones cost more, larger ones take more memory). In memory, a plain load is faster than a
-        # bulk one, and batches may be small. The first batches are smaller, so that the engine starts early.
-        self.most, self.load = (16 << 20, db.bulk_load) if on_disk else (4 << 20, db.load)
+        # On disk, a bulk load writes new engine files: batches of about 70k quads cost least per quad (much
+        # smaller ones cost more, larger ones take more memory): 10 MB of a load's text, whose lines are
+        # the named graphs' quads and their copies in the merge, shorter (16 MB took 100 MB more at 100x).
+        # In memory, a plain load is faster than a bulk one, and batches may be small. The first batches
+        # are smaller, so that the engine starts early.
+        self.most, self.load = (10 << 20, db.bulk_load) if on_disk else (4 << 20, db.load)
         self.batch_bytes = self.most >> 2
         self.on_disk, self.batches = on_disk, 0
         self.parts: list[str] = []
@@ -249,7 +288,7 @@ class BulkWriter:
             self._flush()
 
     def finish(self) -> tuple[ox.Store, int]:
-        """Write the rest and wait; returns the engine, flushed, and the number of quads it holds.
+        """Write the rest and wait; returns the engine, flushed, and the number of quads its named graphs hold.
 
         Each bulk load on disk adds files to every index, and a store that is only read never merges them: at
         100x a real study (22 batches), the paper tables took 1.2-1.8x as long as on a store written in one bulk
@@ -260,7 +299,7 @@ class BulkWriter:
         self._wait()
         if self.on_disk and self.batches > self.COMPACTED_AFTER:
             self.engine(self.db.optimize)
-        count = self.engine(lambda: len(self.db))
+        count = self.engine(lambda: named_quads(self.db))
         self.engine(self.db.flush)
         db, self.db, self.load = self.db, None, None
         return db, count

@@ -1,6 +1,6 @@
 """The embedded store's folder: gtkg's marker, its lock, and the engine folders inside it.
 
-    STORE/gtkg-store.json   the marker: {"gtkg-store": 1, "data": "data-3", "files": {graph: input path}}
+    STORE/gtkg-store.json   the marker: {"gtkg-store": 2, "data": "data-3", "files": {graph: input path}}
     STORE/gtkg.lock         held by the one process writing (the whole read-compare-swap of a load)
     STORE/data-3/           the pyoxigraph (RocksDB) folder the marker points at
 
@@ -10,6 +10,10 @@ reload bulk-loads a new `data-N` folder and then replaces the marker in one atom
 moment leaves either the old store or the new one. A symlinked store folder is followed, never replaced.
 Stores written by gtkg before the marker existed (the engine's files directly in the folder, holding gtkg's
 ontology graph) are read as they are and moved into `data-0` by the first load.
+
+Format 2: the engine's default graph holds the RDF merge of its named graphs (each statement once, see
+gtkg.store.embedded). Stores of format 1, and the older ones, hold only named graphs: they are read as the
+union of their graphs, and the first load into one adds the merge (and writes format 2).
 """
 
 import json
@@ -23,7 +27,8 @@ from gtkg.ontology import ONTOLOGY_GRAPH
 
 MARKER = "gtkg-store.json"
 LOCK = "gtkg.lock"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READ_VERSIONS = (1, 2)  # format 1: no merged default graph
 DATA = re.compile(r"data-(\d+)")
 LEGACY_MOVE = ".gtkg-legacy"  # where an old store's files wait while they move into data-0
 OWN_NAMES = {MARKER, LOCK, MARKER + ".tmp", LEGACY_MOVE}
@@ -54,24 +59,30 @@ class StoreFolder:
         except (ValueError, KeyError, TypeError) as exc:
             raise StoreError(f"{self.given / MARKER} is damaged ({exc}); move the folder away and load again "
                              "(gtkg rebuilds the store from your files)") from exc
-        if version != FORMAT_VERSION:
-            raise StoreError(f"{self.given} is a store of format {version}, this gtkg reads format {FORMAT_VERSION}: "
-                             "use the gtkg that wrote it, or load your files into a new --store folder")
+        if version not in READ_VERSIONS:
+            raise StoreError(f"{self.given} is a store of format {version}, this gtkg reads formats "
+                             f"{', '.join(map(str, READ_VERSIONS))}: use the gtkg that wrote it, or load your files "
+                             "into a new --store folder")
         return marker
 
     def current(self) -> Path:
         """The engine folder holding the store's data, for reading; raises when there is no loaded store."""
+        return self.current_data()[0]
+
+    def current_data(self) -> tuple[Path, bool]:
+        """`current()`, and whether its default graph is the merge of its named graphs (one read of the
+        marker, so the two agree while a load swaps folders)."""
         hint = ("run 'gtkg load PATH' first, or point --store (or GTKG_STORE) at the folder you loaded into")
         if not self.path.is_dir():
             raise StoreError(f"no gtkg store at {self.given}: {hint}")
         marker = self.marker()
         if marker is None:
             if is_legacy(self.path):
-                return self.path
+                return self.path, False
             raise StoreError(f"no gtkg store at {self.given} (the folder has no {MARKER}): {hint}")
         if not marker.get("data"):
             raise StoreError(f"no gtkg store at {self.given} yet: the first load into it did not finish; {hint}")
-        return self.path / marker["data"]
+        return self.path / marker["data"], merged(marker)
 
     def files(self) -> dict[str, str]:
         """Graph IRI -> the input file it was loaded from, as recorded by the loads."""
@@ -161,7 +172,7 @@ class StoreFolder:
             if name not in OWN_NAMES:
                 os.replace(self.path / name, staging / name)
         os.replace(staging, self.path / "data-0")
-        self.write_marker("data-0", {})
+        self.write_marker("data-0", {}, version=1)  # no merge yet: the first load adds it
 
     def new_data(self) -> Path:
         """A new, empty engine folder for a full reload (not yet the store's data)."""
@@ -170,10 +181,11 @@ class StoreFolder:
         fresh.mkdir()
         return fresh
 
-    def write_marker(self, data: str | None, files: dict) -> None:
-        """Point the store at `data` and record the input files, in one atomic rename."""
+    def write_marker(self, data: str | None, files: dict, *, version: int = FORMAT_VERSION) -> None:
+        """Point the store at `data` and record the input files, in one atomic rename; `version` is the format
+        of the data (every write of this gtkg leaves format 2)."""
         temporary = self.path / (MARKER + ".tmp")
-        text = json.dumps({"gtkg-store": FORMAT_VERSION, "data": data, "files": dict(sorted(files.items()))},
+        text = json.dumps({"gtkg-store": version, "data": data, "files": dict(sorted(files.items()))},
                           indent=1)  # ASCII: a path that is not UTF-8 keeps its escapes
         with open(temporary, "w", encoding="utf-8") as handle:
             handle.write(text + "\n")
@@ -210,6 +222,11 @@ class StoreFolder:
         if self._lock is not None:
             self._lock.close()  # closing the file releases the lock
             self._lock = None
+
+
+def merged(marker: dict | None) -> bool:
+    """Whether the store the marker describes holds the merge of its named graphs in its default graph."""
+    return marker is not None and marker["gtkg-store"] >= 2
 
 
 def is_legacy(path: Path) -> bool:

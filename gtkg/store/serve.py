@@ -2,8 +2,8 @@
 
     GET/HEAD/POST /query  SPARQL 1.1 Protocol queries (`query=`, or a body of type application/sparql-query),
                           over the graphs named by `default-graph-uri`/`named-graph-uri`, else by the query's
-                          FROM/FROM NAMED, else the union of all graphs; results as SPARQL JSON, XML, CSV or
-                          TSV, graphs as Turtle or N-Triples (Accept header)
+                          FROM/FROM NAMED, else the default graph (each statement of the named graphs once);
+                          results as SPARQL JSON, XML, CSV or TSV, graphs as Turtle or N-Triples (Accept header)
     GET /store?graph=     one named graph (Graph Store Protocol, read only), so `--endpoint` works against it
     anything else         updates and writes are refused with 403
 
@@ -320,14 +320,14 @@ def _accepts_origin(origin: str, bind: str, port: int) -> bool:
     return parts.scheme == "http" and accepts_host(parts.netloc, bind, port)
 
 
-def _dataset(params: dict, text: str) -> dict:
-    """Store.query()'s dataset: the graphs the request names, else those the query names (FROM, FROM NAMED),
-    else the union of all graphs."""
+def _dataset(params: dict, text: str) -> dict | None:
+    """The engine's dataset: the graphs the request names, else those the query names (FROM, FROM NAMED),
+    else None: the store's default graph, which holds each statement of its named graphs once."""
     if "default-graph-uri" in params or "named-graph-uri" in params:
         return {"default_graph": params.get("default-graph-uri", []), "named_graphs": params.get("named-graph-uri", [])}
     if names_dataset(text):
         return {}
-    return {"use_default_graph_as_union": True}
+    return None
 
 
 def _negotiate(accept: str | None, offers: dict) -> str:

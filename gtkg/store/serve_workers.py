@@ -11,7 +11,7 @@ import multiprocessing.connection
 import os
 import signal
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -44,7 +44,8 @@ class Job:
     graph_media: str
     max_rows: int
     max_bytes: int
-    dataset: dict = field(default_factory=dict)  # keyword arguments of Store.query(), graphs as IRI strings
+    # keyword arguments of the engine's query(), graphs as IRI strings; None: each statement of the store once
+    dataset: dict | None = None
     graph: bool = False
 
 
@@ -202,8 +203,11 @@ def _answer(snapshot: "_Snapshot", job: Job) -> Answer:
     try:
         if job.graph:
             return _graph(db, job)
-        dataset = {key: [ox.NamedNode(g) for g in value] if isinstance(value, list) else value
-                   for key, value in job.dataset.items()}
+        if job.dataset is None:
+            dataset = snapshot.store.dataset()  # the default graph: the merge of the named graphs
+        else:
+            dataset = {key: [ox.NamedNode(g) for g in value] if isinstance(value, list) else value
+                       for key, value in job.dataset.items()}
         return _serialized(db.query(job.text, **dataset), job)
     except (SyntaxError, ValueError) as exc:
         return plain(400, str(exc))
