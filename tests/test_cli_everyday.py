@@ -182,7 +182,8 @@ def test_build_tells_each_long_step(tmp_path):
     build([EXAMPLES], output=tmp_path / "out", progress=lambda step, done=None, total=None: steps.append(step))
     said = list(dict.fromkeys(steps))
     assert said == ["Reading files", "Writing the store", "Writing tables",
-                    "Writing the paper's tables, diagrams and design document", "Writing study.ttl", "Validating"]
+                    "Writing the paper's tables, diagrams and design document", "Writing study.ttl", "Validating",
+                    "Writing the saturation figure"]
 
 
 def test_progress_goes_to_a_terminal_only_and_quiet_says_nothing(tmp_path):
