@@ -215,8 +215,9 @@ def _write_diagrams(summary: BuildSummary, space) -> None:
 
 class _Figures:
     """The saturation figure, drawn by matplotlib in a process of its own while the build goes on (importing
-    and drawing take some 2 s, as long as the rest of a small build), written by `finish`. Where no process
-    can be started, it is drawn here."""
+    and drawing take some 2 s, as long as the rest of a small build), written by `finish`. The process is a new
+    interpreter running gtkg.outputs.figure (not multiprocessing, whose workers would run the caller's script
+    again where it has no `if __name__ == "__main__"`); where it fails, the figure is drawn here."""
 
     def __init__(self, summary: BuildSummary, tables: dict, order: list | None):
         from gtkg.design import from_tables
@@ -224,41 +225,58 @@ class _Figures:
 
         self.summary = summary
         self.rows = saturation_curve(from_tables(tables), order).dicts()
-        self.pool = self.pending = None
+        self.process = None
 
     def __enter__(self) -> "_Figures":
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+        import json
+        import os
+        import subprocess
+        import sys
 
-        from gtkg.outputs import figure
-
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}  # the same gtkg as here
         try:
-            self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-            self.pending = self.pool.submit(figure.draw, self.rows, FIGURE_OUTPUTS)
+            self.process = subprocess.Popen([sys.executable, "-m", "gtkg.outputs.figure"], stdin=subprocess.PIPE,
+                                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+            self.process.stdin.write(json.dumps({"rows": self.rows, "extensions": FIGURE_OUTPUTS}).encode())
+            self.process.stdin.close()
         except OSError:
-            self.pool = self.pending = None
+            self.__exit__()
         return self
 
     def finish(self) -> None:
-        from concurrent.futures.process import BrokenProcessPool
-
         from gtkg.errors import MissingToolError
         from gtkg.outputs import figure
 
         try:
-            try:
-                files = self.pending.result() if self.pending else figure.draw(self.rows, FIGURE_OUTPUTS)
-            except (BrokenProcessPool, OSError):
-                files = figure.draw(self.rows, FIGURE_OUTPUTS)
+            files = self._drawn() or figure.draw(self.rows, FIGURE_OUTPUTS)
         except MissingToolError as exc:
             self.summary.missing.append(f"the saturation figure: {exc}")
             return
         for extension in FIGURE_OUTPUTS:
             _write(self.summary, f"figures/saturation.{extension}", files[extension])
 
+    def _drawn(self) -> dict | None:
+        """The files the process drew, or None where it failed."""
+        import base64
+        import json
+
+        if self.process is None:
+            return None
+        answer = self.process.stdout.read()
+        if self.process.wait() != 0:
+            return None
+        try:
+            return {extension: base64.b64decode(data) for extension, data in json.loads(answer).items()}
+        except ValueError:
+            return None
+
     def __exit__(self, *_) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()  # the build failed or was interrupted: the figure is not wanted
+            self.process.wait()
+        if self.process is not None:
+            self.process.stdout.close()
+        self.process = None
 
 
 def _write_validation(summary: BuildSummary, store, fail_on: str | None, shapes=()) -> None:

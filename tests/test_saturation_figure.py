@@ -1,6 +1,8 @@
 """The saturation figure: the curve in coding order, the order file, SVG and PDF with matplotlib, and without."""
 
 import builtins
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -86,3 +88,17 @@ def test_build_without_matplotlib_says_how_to_get_the_figure(tmp_path, monkeypat
     assert result.exit_code == 0, result.output
     assert "Not written: the saturation figure: " in result.stderr and "pip install 'gtkg[plots]'" in result.stderr
     assert not (tmp_path / "out" / "figures").exists() and (tmp_path / "out" / "design.md").is_file()
+
+
+def test_a_script_that_builds_runs_once(tmp_path):
+    """The figure is drawn in another process: that process must not run the caller's script again (a script
+    without `if __name__ == "__main__"`, as researchers write them, would load and build twice)."""
+    pytest.importorskip("matplotlib")
+    runs = tmp_path / "runs.txt"
+    script = tmp_path / "make_paper.py"
+    script.write_text(f"import gtkg\nwith open({str(runs)!r}, 'a') as f:\n    f.write('ran\\n')\n"
+                      f"gtkg.build([{str(QUERIES)!r}], output={str(tmp_path / 'out')!r})\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert runs.read_text() == "ran\n"
+    assert (tmp_path / "out" / "figures" / "saturation.svg").is_file()

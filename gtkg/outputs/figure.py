@@ -5,7 +5,10 @@ Drawn with matplotlib, the optional extra `plots` (pip install 'gtkg[plots]'); w
 MissingToolError that says so. The files are the same bytes for the same curve (no dates, fixed ids).
 """
 
+import base64
 import io
+import json
+import sys
 
 from gtkg.errors import MissingToolError
 
@@ -55,3 +58,16 @@ def _pyplot():
         raise MissingToolError(f"the saturation figure needs matplotlib ({exc}); install it with {INSTALL}") \
             from exc
     return pyplot
+
+
+def main() -> None:
+    """`python -m gtkg.outputs.figure`: draw() in a process of its own (gtkg build runs it beside its other work):
+    {"rows": [...], "extensions": [...]} as JSON on stdin, {extension: base64 bytes} as JSON on stdout; a
+    failure is a non-zero exit (the caller then draws the figure itself, raising what there is to say)."""
+    asked = json.load(sys.stdin)
+    files = draw(asked["rows"], asked["extensions"])
+    json.dump({extension: base64.b64encode(data).decode("ascii") for extension, data in files.items()}, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
