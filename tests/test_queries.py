@@ -434,6 +434,27 @@ def test_bad_sort_or_order_lines_are_errors(tmp_path, line):
         parse_header(f"#+ summary: s\n#+ columns: a, b\n#+ lists: a\n{line}\nSELECT * WHERE {{}}", tmp_path / "x.rq")
 
 
+def test_firsts_keeps_each_item_at_the_first_row_that_holds_it_in_the_declared_order(tmp_path):
+    """`#+ firsts:` (the saturation curve): rows ordered first (s2 before s10 before p1), then each row keeps the
+    items no earlier row holds, with their number and the running number of distinct items."""
+    from gtkg.table import Table
+
+    query = parse_header("#+ summary: s\n#+ columns: source, new, total, new_codes\n#+ lists: new_codes\n"
+                         "#+ sort: new_codes natural\n#+ order: source natural\n#+ firsts: codes -> new_codes, new, "
+                         "total\nSELECT * WHERE {}", tmp_path / "x.rq")
+    table = shape(query, Table(["source", "codes"], [["p1", "b|d"], ["s10", "c|a|a"], ["s2", "a|b"], ["s3", None]]))
+    assert table.columns == ["source", "new", "total", "new_codes"]
+    assert table.rows == [["s2", 2, 2, ["a", "b"]], ["s3", 0, 2, []], ["s10", 1, 3, ["c"]], ["p1", 1, 4, ["d"]]]
+
+
+@pytest.mark.parametrize("line", ["#+ firsts: codes", "#+ firsts: new -> new_codes, new, total",
+                                  "#+ firsts: codes -> other, new, total", "#+ firsts: codes -> new_codes, n, total"])
+def test_bad_firsts_lines_are_errors(tmp_path, line):
+    with pytest.raises(QueryError, match="cannot read '#\\+ firsts"):
+        parse_header(f"#+ summary: s\n#+ columns: new, total, new_codes\n#+ lists: new_codes\n{line}\n"
+                     "SELECT * WHERE {}", tmp_path / "x.rq")
+
+
 def test_shape_drops_empty_list_items_and_sorts_lists_and_rows(tmp_path):
     from gtkg.table import Table
 

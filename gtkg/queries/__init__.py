@@ -6,7 +6,10 @@ joined in SPARQL with GROUP_CONCAT(...; separator="\u001F"): gtkg shows them sor
 engines join in orders of their own), sort (how list items are ordered, e.g.
 `sources natural`: SPARQL leaves the order inside GROUP_CONCAT open), order (how rows are ordered, e.g.
 `source natural, count desc`; sorting in Python is much faster than ORDER BY on strings in the embedded
-store, and gives the study's natural order of source ids), and one `param` line per parameter:
+store, and gives the study's natural order of source ids), firsts (e.g. `codes -> new_codes, new, total`: in
+the rows' order, each row's list `codes` becomes the items no earlier row holds, their number and the running
+number of distinct items; a saturation curve, which SPARQL can only compute by comparing every row with every
+earlier one), and one `param` line per parameter:
 
     #+ param: source source optional -- only this source (its id, e.g. s33)
     #+ param: polarity polarity default=+ values=++|+|o|-|--|+/- -- the impact to look for
@@ -108,6 +111,7 @@ class StoredQuery:
     order: list = field(default_factory=list)  # (column, natural|desc): how rows are ordered
     joined: list = field(default_factory=list)  # text columns of several values, sorted and shown with " / "
     empty: str = ""  # why a query may answer no rows, with {param} for the values given (`#+ empty:`)
+    firsts: tuple = ()  # (list column the query selects, new items, their count, running count) of `#+ firsts:`
 
 
 def parse_header(text: str, path: Path) -> StoredQuery:
@@ -133,7 +137,19 @@ def parse_header(text: str, path: Path) -> StoredQuery:
     if unknown := [c for c in joined if c not in split]:
         raise QueryError(f"{path}: '#+ joined:' names {unknown[0]!r}, which is not a column of '#+ columns:'")
     return StoredQuery(path.stem, meta["summary"], meta.get("description", ""), split, lists, params, text, path,
-                       sort, order, empty=meta.get("empty", ""), joined=joined)
+                       sort, order, empty=meta.get("empty", ""), joined=joined,
+                       firsts=_parse_firsts(meta.get("firsts", ""), split, lists, path))
+
+
+def _parse_firsts(value: str, columns: list, lists: list, path: Path) -> tuple:
+    if not value:
+        return ()
+    m = re.fullmatch(r"(\w+)\s*->\s*(\w+)\s*,\s*(\w+)\s*,\s*(\w+)", value)
+    if not m or m.group(1) in columns or m.group(2) not in lists or not {m.group(3), m.group(4)} <= set(columns):
+        raise QueryError(f"{path}: cannot read '#+ firsts: {value}'; write '#+ firsts: ITEMS -> NEW, COUNT, TOTAL' "
+                         "with ITEMS a list the query selects besides its columns, NEW a column of '#+ lists:', "
+                         "COUNT and TOTAL columns of '#+ columns:'")
+    return m.groups()
 
 
 def _parse_sort(value: str, lists: list, path: Path) -> dict:
@@ -452,6 +468,8 @@ _TOKENS = re.compile(r"""
 
 def shape(query: StoredQuery, table):
     """Order columns as declared, split list columns (dropping empty items), sort lists and rows as declared."""
+    if query.firsts:
+        _first_items(query, table)
     indexes = [table.columns.index(c) for c in query.columns if c in table.columns]
     extra = [i for i, c in enumerate(table.columns) if c not in query.columns]
     picks = indexes + extra
@@ -474,6 +492,20 @@ def shape(query: StoredQuery, table):
         rows = _sorted_rows(rows, [(columns.index(column), how) for column, how in query.order])
     table.columns, table.rows = columns, rows
     return table
+
+
+def _first_items(query: StoredQuery, table) -> None:
+    """`#+ firsts: ITEMS -> NEW, COUNT, TOTAL`: rows in the declared order, ITEMS replaced by the three columns."""
+    items, new, count, total = query.firsts
+    at = table.columns.index(items)
+    rows = _sorted_rows(table.rows, [(table.columns.index(column), how) for column, how in query.order])
+    seen, shaped = set(), []
+    for row in rows:
+        found = [item for item in dict.fromkeys(str(row[at] or "").split(LIST_SEPARATOR)) if item and item not in seen]
+        seen.update(found)
+        shaped.append([*row[:at], *row[at + 1:], LIST_SEPARATOR.join(found), len(found), len(seen)])
+    table.columns = [*table.columns[:at], *table.columns[at + 1:], new, count, total]
+    table.rows = shaped
 
 
 def _sorted_rows(rows: list, order: list) -> list:
