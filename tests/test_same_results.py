@@ -1,14 +1,17 @@
 """Every backend gives the same results: each study (the example, the query fixtures, the shared corpus) loaded
 into the embedded store and into each SPARQL server (Oxigraph, Virtuoso) exports the same bytes in every format
 and answers every stored query with every parameter value (each scope) alike, and so do validation, diagnostics
-and the other commands.
+and the other commands. A larger study, bench/generate.py's of 100 sources, answers some stored queries alike too.
 
 Each study is loaded once per server (a module-scoped fixture) and only read by the tests here."""
+
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
 from conftest import SERVERS
-from helpers import CORPUS, EXAMPLES, FIXTURES
+from helpers import CORPUS, EXAMPLES, FIXTURES, ROOT
 
 from gtkg import outputs
 from gtkg.cli import cli
@@ -24,10 +27,19 @@ COUNT_BY_GRAPH = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GRO
 
 
 @pytest.fixture(scope="module", params=list(STUDIES))
-def study(request):
+def study(request, tmp_path_factory):
+    if request.param == "generated":
+        return generated(tmp_path_factory.mktemp("generated") / "study", scale=1)
     if not STUDIES[request.param].exists():
         pytest.skip(f"{STUDIES[request.param]} is not present")
     return STUDIES[request.param]
+
+
+def generated(out, scale: float):
+    """bench/generate.py's synthetic study (100 sources at scale 1)."""
+    subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "--scale", str(scale), "--out", str(out)],
+                   check=True, capture_output=True, timeout=120)
+    return out
 
 
 @pytest.fixture(scope="module")
@@ -68,6 +80,15 @@ def test_every_stored_query_gives_identical_tables(reference, remote, name):
         expected = run_query(name, params, **reference)
         actual = run_query(name, params, **remote)
         assert (actual.columns, actual.rows) == (expected.columns, expected.rows), params
+
+
+# Virtuoso lost rows of these on 100 sources (2 % of code-evidence's, some sources of codes) but not on the
+# smaller studies: it ran a subquery that only drops repeats as a lookup per row of the join around it. As
+# packaged, it refuses some other queries at this size (MaxQueryCostEstimationTime), and each costs seconds.
+@pytest.mark.parametrize("study", ["generated"], indirect=True, scope="module")
+@pytest.mark.parametrize("name", ["code-evidence", "codes"])
+def test_stored_queries_give_identical_tables_on_a_larger_study(reference, remote, name):
+    test_every_stored_query_gives_identical_tables(reference, remote, name)
 
 
 def parameter_sets(query, where) -> list[dict]:
