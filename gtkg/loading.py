@@ -48,6 +48,7 @@ def collect(paths) -> Collected:
     other kinds, folders that cannot be listed, gtkg's own store folders)."""
     collected = Collected([])
     for given in paths:
+        _refuse_empty(given)
         path = Path(given)
         if path.is_dir():
             _walk(path, collected)
@@ -231,6 +232,7 @@ def remove(targets, *, store=None, study: str = DEFAULT_STUDY, base: str | None 
         graphs, recorded = target.graphs(), target.files()
         chosen: dict[str, None] = {}
         for given in targets:
+            _refuse_empty(given)
             matches = _graphs_of(str(given), graphs, recorded, Minter(base or DEFAULT_BASE, study))
             if not matches:
                 raise InputError(f"nothing to remove for {given}: no graph of the store at {target.location} was "
@@ -238,6 +240,13 @@ def remove(targets, *, store=None, study: str = DEFAULT_STUDY, base: str | None 
             chosen.update(dict.fromkeys(matches))
         target.replace_graphs(dict.fromkeys(chosen, ""), files=dict.fromkeys(chosen))
     return RemoveSummary(sorted(chosen), sorted(recorded[g] for g in chosen if g in recorded))
+
+
+def _refuse_empty(given) -> None:
+    """An empty path would be the working folder (Path("") is "."): a script's unset variable, not a choice."""
+    if not str(given).strip():
+        raise InputError("an empty path was given (an unset variable?); name the file or folder, or '.' for the "
+                         "working folder")
 
 
 def _graphs_of(given: str, graphs: set, recorded: dict, minter: Minter) -> list[str]:

@@ -310,6 +310,30 @@ def test_remove_takes_a_file_a_folder_or_a_graph(tmp_path, notes):
     assert left == ["data_mesh_model.py", "sources_and_codes_model.py"]
 
 
+@pytest.mark.parametrize("command", ["remove", "load"])
+def test_an_empty_path_is_refused_not_taken_as_the_working_folder(tmp_path, notes, monkeypatch, command):
+    """`gtkg remove "$DIR"` with DIR unset must not remove every graph loaded from the working folder."""
+    store = tmp_path / "store"
+    invoke("load", "--store", store, notes)
+    monkeypatch.chdir(tmp_path)
+    result = invoke(command, "--store", store, "")
+    assert result.exit_code == 2  # load: click refuses the path itself, as it refuses any missing path
+    assert command == "load" or (result.stderr.count("\n") == 1 and "empty path" in result.stderr)
+    ids = invoke("sparql", "--store", store, "-f", "csv", "SELECT ?id WHERE { ?s a gt:Source ; dcterms:identifier ?id }"
+                 " ORDER BY ?id").stdout.split()[1:]
+    assert ids == ["s1", "s2", "s3"]
+
+
+def test_the_library_refuses_an_empty_path(tmp_path, notes):
+    from gtkg.errors import InputError
+    from gtkg.loading import load, remove
+
+    load([notes], store=tmp_path / "store")
+    for call in (lambda: load([""], store=tmp_path / "store"), lambda: remove([" "], store=tmp_path / "store")):
+        with pytest.raises(InputError, match="an empty path"):
+            call()
+
+
 def test_mirroring_refusing_and_removing_work_on_every_backend(tmp_path, notes, backend):
     from gtkg.errors import InputError
     from gtkg.exporting import sparql
