@@ -417,8 +417,8 @@ def test_values_in_fewer_groups_give_the_same_rows(study, name, params):
         block = "\n  VALUES ({}) {{ ({}) }}\n".format(" ".join(f"?{n}" for n in bound),
                                                       " ".join(nt_term(v) for v in bound.values()))
         everywhere = re.sub(r"\bWHERE\s*\{", lambda m: m.group() + block, query.text) if bound else query.text
-        assert shape(query, backend.query(with_values(query.text, {**bound, **scoped}))).rows == \
-            shape(query, backend.query(with_values(everywhere, scoped))).rows
+        assert shape(query, backend.query(with_values(query.text, {**bound, **scoped})), bound).rows == \
+            shape(query, backend.query(with_values(everywhere, scoped)), bound).rows
     finally:
         backend.close()
 
@@ -453,6 +453,42 @@ def test_bad_firsts_lines_are_errors(tmp_path, line):
     with pytest.raises(QueryError, match="cannot read '#\\+ firsts"):
         parse_header(f"#+ summary: s\n#+ columns: new, total, new_codes\n#+ lists: new_codes\n{line}\n"
                      "SELECT * WHERE {}", tmp_path / "x.rq")
+
+
+PAIRS_HEADER = ("#+ summary: s\n#+ columns: code, label, other, other_label, count, quotes\n"
+                "#+ order: count desc, code, other\n#+ pairs: sources, excerpts -> count, quotes\n"
+                "#+ param: minimum integer default=2 -- pairs in this many sources\nSELECT * WHERE {}")
+
+
+@pytest.mark.parametrize("bound, expected", [
+    (None, [["a", "A", "d", "D", 3, 0], ["a", "A", "b", "b", 2, 1], ["a", "A", "c", "C", 2, 0],
+            ["a", "a", "d", "D", 2, 0]]),
+    ({"_minimum": 3}, [["a", "A", "d", "D", 3, 0]])])
+def test_pairs_counts_the_sources_each_pair_of_codes_shares(tmp_path, bound, expected):
+    """`#+ pairs:` (co-occurrence): one row per code becomes the pairs of codes (by IRI) sharing at least the bound
+    minimum of sources (the default without one), each once, code before other by variable, labels falling back
+    to the variable, with the number of excerpts both hold; two IRIs of one variable are not a pair (x/a, y/a)."""
+    from gtkg.table import Table
+
+    query = parse_header(PAIRS_HEADER, tmp_path / "x.rq")
+    table = Table(["c", "code", "label", "sources", "excerpts"], [
+        ["urn:x/c", "c", "C", "s2|s3", None], ["urn:x/a", "a", "A", "s1|s2|s3|s4|s5", "e1|e2"],
+        ["urn:x/b", "b", None, "s1|s2", "e2|e3"], ["urn:y/a", "a", None, "s4|s5", "e1"],
+        ["urn:x/d", "d", "D", "s3|s4|s5", ""]])
+    table = shape(query, table, bound)
+    assert table.columns == ["code", "label", "other", "other_label", "count", "quotes"]
+    assert table.rows == expected
+
+
+@pytest.mark.parametrize("columns, line", [
+    ("code, label, other, other_label, count, quotes", "#+ pairs: sources"),
+    ("code, label, other, other_label, count, quotes", "#+ pairs: code, excerpts -> count, quotes"),
+    ("code, label, other, other_label, count, quotes", "#+ pairs: sources, excerpts -> n, quotes"),
+    ("code, label, other, other_label, count, quotes", "#+ pairs: sources, sources -> count, quotes"),
+    ("code, label, other, count, quotes", "#+ pairs: sources, excerpts -> count, quotes")])
+def test_bad_pairs_lines_are_errors(tmp_path, columns, line):
+    with pytest.raises(QueryError, match="cannot read '#\\+ pairs"):
+        parse_header(f"#+ summary: s\n#+ columns: {columns}\n{line}\nSELECT * WHERE {{}}", tmp_path / "x.rq")
 
 
 def test_shape_drops_empty_list_items_and_sorts_lists_and_rows(tmp_path):

@@ -9,7 +9,12 @@ engines join in orders of their own), sort (how list items are ordered, e.g.
 store, and gives the study's natural order of source ids), firsts (e.g. `codes -> new_codes, new, total`: in
 the rows' order, each row's list `codes` becomes the items no earlier row holds, their number and the running
 number of distinct items; a saturation curve, which SPARQL can only compute by comparing every row with every
-earlier one), and one `param` line per parameter:
+earlier one), pairs (e.g. `sources, excerpts -> count, quotes`: the query answers one row per code, its IRI ?c,
+?code, ?label and two lists of IRIs; gtkg answers the pairs of codes whose first lists share at least the bound
+?_minimum items (2 when unbound), each pair once, never two IRIs of one variable, as the columns code, label,
+other, other_label (code before other by variable, a label falling back to the variable), the number of shared
+items and of items shared in the second lists; co-occurrence, a self-join and grouping SPARQL engines do slowly
+and Virtuoso refuses on large studies), and one `param` line per parameter:
 
     #+ param: source source optional -- only this source (its id, e.g. s33)
     #+ param: polarity polarity default=+ values=++|+|o|-|--|+/- -- the impact to look for
@@ -70,6 +75,8 @@ one text column are joined with \u001F and sorted by `#+ joined:`.
 """
 
 import re
+from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -116,6 +123,7 @@ class StoredQuery:
     joined: list = field(default_factory=list)  # text columns of several values, sorted and shown with " / "
     empty: str = ""  # why a query may answer no rows, with {param} for the values given (`#+ empty:`)
     firsts: tuple = ()  # (list column the query selects, new items, their count, running count) of `#+ firsts:`
+    pairs: tuple = ()  # (two list columns the query selects, shared items of the first, of the second) of `#+ pairs:`
 
 
 def parse_header(text: str, path: Path) -> StoredQuery:
@@ -142,7 +150,8 @@ def parse_header(text: str, path: Path) -> StoredQuery:
         raise QueryError(f"{path}: '#+ joined:' names {unknown[0]!r}, which is not a column of '#+ columns:'")
     return StoredQuery(path.stem, meta["summary"], meta.get("description", ""), split, lists, params, text, path,
                        sort, order, empty=meta.get("empty", ""), joined=joined,
-                       firsts=_parse_firsts(meta.get("firsts", ""), split, lists, path))
+                       firsts=_parse_firsts(meta.get("firsts", ""), split, lists, path),
+                       pairs=_parse_pairs(meta.get("pairs", ""), split, path))
 
 
 def _parse_firsts(value: str, columns: list, lists: list, path: Path) -> tuple:
@@ -153,6 +162,21 @@ def _parse_firsts(value: str, columns: list, lists: list, path: Path) -> tuple:
         raise QueryError(f"{path}: cannot read '#+ firsts: {value}'; write '#+ firsts: ITEMS -> NEW, COUNT, TOTAL' "
                          "with ITEMS a list the query selects besides its columns, NEW a column of '#+ lists:', "
                          "COUNT and TOTAL columns of '#+ columns:'")
+    return m.groups()
+
+
+PAIRED = ("code", "label", "other", "other_label")  # the columns `#+ pairs:` names the two codes of a pair by
+
+
+def _parse_pairs(value: str, columns: list, path: Path) -> tuple:
+    if not value:
+        return ()
+    m = re.fullmatch(r"(\w+)\s*,\s*(\w+)\s*->\s*(\w+)\s*,\s*(\w+)", value)
+    if (not m or {m.group(1), m.group(2)} & set(columns) or not {m.group(3), m.group(4), *PAIRED} <= set(columns)
+            or len(set(m.groups())) < 4):
+        raise QueryError(f"{path}: cannot read '#+ pairs: {value}'; write '#+ pairs: SOURCES, EXCERPTS -> COUNT, "
+                         f"QUOTES' with SOURCES and EXCERPTS lists the query selects besides its columns, COUNT and "
+                         f"QUOTES columns of '#+ columns:', which must also hold {', '.join(PAIRED)}")
     return m.groups()
 
 
@@ -313,7 +337,7 @@ def _answer(query: StoredQuery, bound: dict, backend, timeout: float | None):
         graphs = graphs_in_scope(backend, bound.pop("_scope"), timeout=timeout)
         if graphs is not None:
             bound["_scope"] = graphs
-    return shape(query, backend.query(with_values(query.text, bound), timeout=timeout))
+    return shape(query, backend.query(with_values(query.text, bound), timeout=timeout), bound)
 
 
 _SOURCE_IDS = ("SELECT DISTINCT ?name WHERE { ?s a <https://w3id.org/gtkg/ontology#Source> ; "
@@ -470,10 +494,14 @@ _TOKENS = re.compile(r"""
 """, re.IGNORECASE | re.DOTALL | re.VERBOSE)
 
 
-def shape(query: StoredQuery, table):
-    """Order columns as declared, split list columns (dropping empty items), sort lists and rows as declared."""
+def shape(query: StoredQuery, table, bound: dict | None = None):
+    """Order columns as declared, split list columns (dropping empty items), sort lists and rows as declared.
+
+    `bound` are the parameters the query ran with (bind's answer; by default the declared defaults)."""
     if query.firsts:
         _first_items(query, table)
+    if query.pairs:
+        _pairs(query, table, (bind(query, {}) if bound is None else bound).get("_minimum", 2))
     indexes = [table.columns.index(c) for c in query.columns if c in table.columns]
     extra = [i for i, c in enumerate(table.columns) if c not in query.columns]
     picks = indexes + extra
@@ -510,6 +538,55 @@ def _first_items(query: StoredQuery, table) -> None:
         shaped.append([*row[:at], *row[at + 1:], LIST_SEPARATOR.join(found), len(found), len(seen)])
     table.columns = [*table.columns[:at], *table.columns[at + 1:], new, count, total]
     table.rows = shaped
+
+
+def _pairs(query: StoredQuery, table, minimum: int) -> None:
+    """`#+ pairs: SOURCES, EXCERPTS -> COUNT, QUOTES`: one row per code becomes one row per pair of codes (by IRI)
+    sharing at least `minimum` SOURCES, as the declared columns. The codes are numbered and each source lists
+    the codes it holds in that order; a code's partners later in the order are counted over its sources (one
+    Counter per code rather than one of every pair), and the EXCERPTS both hold only for the pairs kept."""
+    sources, excerpts, count, quotes = query.pairs
+    at = {column: i for i, column in enumerate(table.columns)}
+    codes = {}  # IRI -> (its variables, label, sources, excerpts)
+    for row in table.rows:
+        iri = row[at["c"]]
+        if iri not in codes:
+            codes[iri] = ([], row[at["label"]], _items(row[at[sources]]), _items(row[at[excerpts]]))
+        codes[iri][0].append(row[at["code"]])  # a row per variable: one, unless the store is invalid
+    found = list(codes.values())
+    holders = {}  # source -> the numbers of the codes it holds, ascending
+    for number, (_, _, held, _) in enumerate(found):
+        for source in held:
+            holders.setdefault(source, []).append(number)
+    rows = []
+    for number, (variables, label, held, quoted) in enumerate(found):
+        shared = Counter()
+        for source in held:
+            after = holders[source]
+            shared.update(after[bisect_right(after, number):])
+        for partner, n in shared.items():
+            if n >= minimum:
+                rows += _pair_rows((variables, label), found[partner], n, len(quoted & found[partner][3]))
+    table.columns = [*PAIRED, count, quotes]
+    table.rows = rows
+
+
+def _pair_rows(code: tuple, other: tuple, count: int, quotes: int) -> list:
+    """The rows of a pair of codes, (variables, label) each: code before other by variable, a label falling back
+    to the variable, never a code with itself (two IRIs of one variable)."""
+    rows = []
+    for va in code[0]:
+        for vb in other[0]:
+            if va != vb:
+                (first, label), (second, other_label) = sorted([(va, code[1]), (vb, other[1])], key=lambda p: p[0])
+                rows.append([first, first if label is None else label, second,
+                             second if other_label is None else other_label, count, quotes])
+    return rows
+
+
+def _items(text) -> set:
+    """The items of a list the query joined with LIST_SEPARATOR."""
+    return {item for item in str(text or "").split(LIST_SEPARATOR) if item}
 
 
 def _sorted_rows(rows: list, order: list) -> list:
