@@ -8,9 +8,7 @@
 Builds the study with bench/generate.py into a temporary folder, loads it once, then prints for each
 query the rows it returns, the median and best in-process time of --runs runs, and the median wall time
 of the `gtkg query NAME -f csv` process. In process, the store is opened once (as `gtkg build` does); opening
-it is reported separately. Last, the slowest query's floor in the same run: the engine's pair self-join and
-grouping that co-occurrence needs, alone (codes only, no scope, no labels, no conversion to Python), beside
-the stored query run by the engine without conversion. With --base, each query of that checkout
+it is reported separately. With --base, each query of that checkout
 (its gtkg/queries module and .rq files) runs too, alternating with this one's on the same store, and both
 medians are printed with their ratio (its answers must be the same).
 """
@@ -29,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate  # noqa: E402
 
 from gtkg.loading import load  # noqa: E402
-from gtkg.queries import catalogue, get, run_query  # noqa: E402
+from gtkg.queries import catalogue, run_query  # noqa: E402
 from gtkg.store import open_store  # noqa: E402
 
 
@@ -40,20 +38,6 @@ def timed(func, runs: int) -> tuple[list, object]:
         result = func()
         times.append(time.perf_counter() - start)
     return times, result
-
-
-# What co-occurrence cannot do without: pair the (source, code) rows of the model files with themselves, keep
-# each pair once and count it. Whatever the stored query adds (scope, labels, Python values) comes on top.
-PAIRS_ALONE = """PREFIX gt: <https://w3id.org/gtkg/ontology#>
-SELECT ?code ?other (COUNT(*) AS ?count) WHERE {
-  { SELECT ?s ?code WHERE {
-      { SELECT DISTINCT ?s ?a WHERE { GRAPH ?g { ?g gt:format "model" . ?s gt:containsCode ?a } } }
-      { SELECT DISTINCT ?a ?code WHERE { ?a gt:variable ?code } } } }
-  { SELECT ?s ?other WHERE {
-      { SELECT DISTINCT ?s ?b WHERE { GRAPH ?g { ?g gt:format "model" . ?s gt:containsCode ?b } } }
-      { SELECT DISTINCT ?b ?other WHERE { ?b gt:variable ?other } } } }
-  FILTER(?code < ?other)
-} GROUP BY ?code ?other HAVING (COUNT(*) >= 2)"""
 
 
 def other_queries(checkout: str):
@@ -101,10 +85,6 @@ def _pair(values: list, width: int = 8) -> str:
     return f"{values[0]:>{width}.1f} {values[1]:>{width}.1f} {values[1] / values[0]:>6.2f}"
 
 
-def engine_only(backend, sparql: str) -> int:
-    return sum(1 for _ in backend.engine().query(sparql, **backend.dataset()))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="1 = 100 sources")
@@ -134,11 +114,6 @@ def main() -> None:
             wall, _ = timed(lambda a=argv: subprocess.run(a, check=True, capture_output=True), args.process_runs)
             print(f"{name:20} {len(table.rows):>6} {statistics.median(times) * 1000:>10.1f} "
                   f"{min(times) * 1000:>8.1f} {statistics.median(wall) * 1000:>11.0f}")
-        stored = get("co-occurrence").text
-        floor, pairs = timed(lambda: engine_only(backend, PAIRS_ALONE), args.runs)
-        engine, rows = timed(lambda: engine_only(backend, stored), args.runs)
-        print(f"co-occurrence in the engine, no conversion: stored query {statistics.median(engine) * 1000:.1f} ms "
-              f"({rows} rows); the pair join and count alone {statistics.median(floor) * 1000:.1f} ms ({pairs} rows)")
         backend.close()
 
 
