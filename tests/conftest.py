@@ -4,7 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
-from helpers import CORPUS, SEED
+from helpers import CORPUS, FIXTURES, SEED
 
 # Fixture model files are input to read, never modules to import (--doctest-modules would run them).
 collect_ignore_glob = ["fixtures/*"]
@@ -14,6 +14,17 @@ collect_ignore_glob = ["fixtures/*"]
 def store(tmp_path):
     """A fresh embedded store folder."""
     return str(tmp_path / "store")
+
+
+@pytest.fixture(scope="module")
+def queries_store(tmp_path_factory):
+    """The constructed study tests/fixtures/queries loaded into an embedded store, once per module (its tests
+    only read it)."""
+    from gtkg.loading import load
+
+    store = str(tmp_path_factory.mktemp("queries") / "store")
+    load([FIXTURES / "queries"], store=store)
+    return store
 
 
 def _server_or_skip(start, what: str):

@@ -4,18 +4,9 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from helpers import FIXTURES
 
 from gtkg.cli import cli
-from gtkg.loading import load
 from gtkg.queries import catalogue
-
-
-@pytest.fixture(scope="module")
-def study(tmp_path_factory):
-    store = str(tmp_path_factory.mktemp("cli-query") / "store")
-    load([FIXTURES / "queries"], store=store)
-    return store
 
 
 def invoke(*args):
@@ -51,8 +42,8 @@ def test_queries_as_a_table_names_the_contract_queries():
         assert name in result.stdout
 
 
-def test_query_json_is_an_array_of_objects_with_arrays_for_lists(study):
-    result = invoke("query", "force-evidence", "--store", study, "-f", "json")
+def test_query_json_is_an_array_of_objects_with_arrays_for_lists(queries_store):
+    result = invoke("query", "force-evidence", "--store", queries_store, "-f", "json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)[0] == {"force": "cost", "label": "Cost", "sources": ["s1", "s2", "s10"],
                                             "count": 3}
@@ -66,15 +57,15 @@ def test_query_json_is_an_array_of_objects_with_arrays_for_lists(study):
     ("markdown", "| s2 | rest_api | REST API | pattern |"),
     ("latex", r"s2 & rest\_api & REST API & pattern \\"),
 ])
-def test_query_with_a_parameter_in_every_format(study, fmt, line):
-    result = invoke("query", "source-codes", "-p", "source", "s2", "--store", study, "-f", fmt)
+def test_query_with_a_parameter_in_every_format(queries_store, fmt, line):
+    result = invoke("query", "source-codes", "-p", "source", "s2", "--store", queries_store, "-f", fmt)
     assert result.exit_code == 0, result.output
     assert line in result.stdout.splitlines()
 
 
-def test_query_writes_to_a_file(study, tmp_path):
+def test_query_writes_to_a_file(queries_store, tmp_path):
     target = tmp_path / "deep" / "overview.tex"
-    result = invoke("query", "decision-overview", "--store", study, "-f", "latex", "-o", target)
+    result = invoke("query", "decision-overview", "--store", queries_store, "-f", "latex", "-o", target)
     assert result.exit_code == 0 and result.stdout == ""
     assert r"How to Store Data? & Data Lake & Store raw data in a lake & s1, s10 & Cost (+), Latency (-) \\" in \
         target.read_text(encoding="utf-8")
@@ -90,14 +81,14 @@ def test_query_writes_to_a_file(study, tmp_path):
     (["query", "option-impacts", "-p", "polarity", "+-"], "Error: parameter 'polarity' of 'option-impacts' must be "
                                                           "one of ++, +, o, +/-, -, --, not '+-'"),
 ])
-def test_bad_query_or_parameter_is_one_line_and_exit_code_2(study, args, message):
-    result = invoke(*args, "--store", study)
+def test_bad_query_or_parameter_is_one_line_and_exit_code_2(queries_store, args, message):
+    result = invoke(*args, "--store", queries_store)
     assert result.exit_code == 2
     assert result.stderr == message + "\n"
 
 
-def test_missing_parameter_value_is_a_usage_error(study):
-    result = invoke("query", "source-codes", "-p", "source", "--store", study)
+def test_missing_parameter_value_is_a_usage_error(queries_store):
+    result = invoke("query", "source-codes", "-p", "source", "--store", queries_store)
     assert result.exit_code == 2 and "Error:" in result.stderr
 
 
@@ -108,6 +99,6 @@ def test_query_without_a_store_says_what_to_do(tmp_path):
 
 
 @pytest.mark.parametrize("value", ['s1" } UNION { ?s ?p ?o }', "s1\n}\nUNION {", "{ } \\ '"])
-def test_injection_on_the_command_line_names_nothing(study, value):
-    result = invoke("query", "source-codes", "-p", "source", value, "--store", study, "-f", "csv")
+def test_injection_on_the_command_line_names_nothing(queries_store, value):
+    result = invoke("query", "source-codes", "-p", "source", value, "--store", queries_store, "-f", "csv")
     assert result.exit_code == 2 and "no source" in result.stderr and result.stdout == ""

@@ -1,23 +1,10 @@
 """The stored queries the paper outputs join by variable: codes and decision-options."""
 
-import pytest
-from helpers import FIXTURES
-
-from gtkg.loading import load
 from gtkg.queries import run_query
 
-STUDY = FIXTURES / "queries"
 
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    store = str(tmp_path_factory.mktemp("store") / "store")
-    load([STUDY], store=store)
-    return store
-
-
-def test_codes_lists_declared_codes_in_declaration_order_with_kind_and_sources(store):
-    assert run_query("codes", store=store).rows == [
+def test_codes_lists_declared_codes_in_declaration_order_with_kind_and_sources(queries_store):
+    assert run_query("codes", store=queries_store).rows == [
         ["storage_decision", "How to Store Data?", "decision", ["s1", "s10"]],
         ["serving_decision", "How to Serve Data?", "decision", ["s2"]],
         ["naming_decision", "How to Name Things?", "decision", []],
@@ -31,13 +18,13 @@ def test_codes_lists_declared_codes_in_declaration_order_with_kind_and_sources(s
     ]
 
 
-def test_codes_in_the_notes_scope(store):
-    assert run_query("codes", {"scope": "notes"}, store=store).rows == [
+def test_codes_in_the_notes_scope(queries_store):
+    assert run_query("codes", {"scope": "notes"}, store=queries_store).rows == [
         ["flexibility", "Flexibility", "force", ["s1"]]]
 
 
-def test_decision_options_keys_the_links_by_variable_in_link_order(store):
-    assert run_query("decision-options", store=store).rows == [
+def test_decision_options_keys_the_links_by_variable_in_link_order(queries_store):
+    assert run_query("decision-options", store=queries_store).rows == [
         ["storage_decision", "data_lake", "Store raw data in a lake"],
         ["storage_decision", "warehouse", "Model data in a warehouse"],
         ["serving_decision", "rest_api", "Serve through an API"],

@@ -13,38 +13,30 @@ from gtkg.building import build
 from gtkg.cli import cli
 from gtkg.design import design_space
 from gtkg.errors import InputError
-from gtkg.loading import load
 from gtkg.queries import run_query
 from gtkg.saturation import read_order, saturation_curve
 
 QUERIES = FIXTURES / "queries"
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    store = str(tmp_path_factory.mktemp("store") / "store")
-    load([QUERIES], store=store)
-    return store
-
-
-def test_in_natural_order_the_curve_is_the_saturation_query(store):
-    curve = saturation_curve(design_space(store=store))
-    query = run_query("saturation", store=store)
+def test_in_natural_order_the_curve_is_the_saturation_query(queries_store):
+    curve = saturation_curve(design_space(store=queries_store))
+    query = run_query("saturation", store=queries_store)
     assert [row[:3] for row in curve.rows] == [row[:3] for row in query.rows]
     assert [row[0] for row in curve.rows] == ["s1", "s2", "s10", "p1"]
 
 
-def test_an_order_puts_the_sources_first_as_they_were_coded(store):
-    space = design_space(store=store)
+def test_an_order_puts_the_sources_first_as_they_were_coded(queries_store):
+    space = design_space(store=queries_store)
     curve = saturation_curve(space, ["p1", "s10"])
     assert [row[0] for row in curve.rows] == ["p1", "s10", "s1", "s2"]
     assert curve.rows[-1][2] == saturation_curve(space).rows[-1][2]  # the same codes in the end
     assert curve.rows[0][1] == curve.rows[0][2] == len(curve.rows[0][3])
 
 
-def test_an_order_naming_a_source_the_study_lacks_is_refused(store):
+def test_an_order_naming_a_source_the_study_lacks_is_refused(queries_store):
     with pytest.raises(InputError, match="does not have: s99"):
-        saturation_curve(design_space(store=store), ["s1", "s99"])
+        saturation_curve(design_space(store=queries_store), ["s1", "s99"])
 
 
 def test_an_order_file_lists_ids_or_note_names(tmp_path):
