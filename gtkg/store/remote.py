@@ -137,8 +137,8 @@ class RemoteStore(Store):
             kept = study if older else set()  # the graphs an older gtkg loaded here join the list
             written, emptied = {g for g in graphs if counts[g][1]}, {g for g in graphs if not counts[g][1]}
             merging = self._merging((study | written) - emptied)
-            records = _recording(files or {}, kept | written, emptied, merged=bool(merging)) + (merging or [
-                f"DROP SILENT GRAPH <{MERGED}>"])
+            records = [*_recording(files or {}, kept | written, emptied, merged=bool(merging)),
+                       f"DROP SILENT GRAPH <{MERGED}>", *merging]
             self._drop_leftovers(started)
             step = "upload"
             uploaded = self._upload(texts, temporary)
@@ -165,17 +165,14 @@ class RemoteStore(Store):
             self._all_graphs = self._study = None
 
     def _merging(self, study: set[str]) -> list[str]:
-        """The updates that write the merged graph of `study` (the graphs once the load is applied), sent in
-        the same request as the moves: each triple once, copied on the server. None where queries read the
-        server's union default graph (union_default_graph = true) or where the server answers queries over it
-        wrongly (see gtkg.store.servers): the graph is dropped there."""
-        if self.endpoint.union_default_graph or not limits(self.endpoint.server).merged_graph or not study:
+        """The updates that fill the merged graph of `study` (the graphs once the load is applied) after the load
+        dropped it, sent in the same request as the moves: each triple once, copied on the server. None where
+        queries read the server's union default graph (union_default_graph = true) or where the server answers
+        queries over it wrongly (see gtkg.store.servers)."""
+        if self.endpoint.union_default_graph or not limits(self.endpoint.server).merged_graph:
             return []
-        graphs = sorted(study)
-        return [f"DROP SILENT GRAPH <{MERGED}>"] + [
-            f"INSERT {{ GRAPH <{MERGED}> {{ ?s ?p ?o }} }} WHERE {{ VALUES ?g {{ "
-            + " ".join(f"<{g}>" for g in graphs[start: start + VALUES_SIZE]) + " } GRAPH ?g { ?s ?p ?o } }"
-            for start in range(0, len(graphs), VALUES_SIZE)]
+        return [f"INSERT {{ GRAPH <{MERGED}> {{ ?s ?p ?o }} }} WHERE {{ VALUES ?g {{ {values} }} "
+                "GRAPH ?g { ?s ?p ?o } }" for values in _iri_lists(sorted(study))]
 
     def _write_in_place(self, texts: dict[str, list[str]], temporary: dict[str, str], records: list[str]) -> Answer:
         """Write the checked graphs onto their targets where MOVE copies triple by triple (Virtuoso: 10 s for
@@ -348,8 +345,7 @@ class RemoteStore(Store):
     def _counts(self, graphs: list[str]) -> dict[str, int]:
         """Graph -> how many triples the server holds in it (graphs it does not hold are left out)."""
         found = {}
-        for start in range(0, len(graphs), VALUES_SIZE):
-            values = " ".join(f"<{g}>" for g in graphs[start: start + VALUES_SIZE])
+        for values in _iri_lists(graphs):
             found |= dict(self._select(f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ "
                                        "?s ?p ?o } } GROUP BY ?g", g=_iri, n=_count))
         return found
@@ -522,14 +518,11 @@ def _count_range(lines: list[str]) -> tuple[int, int]:
 def _recording(files: dict, written: set[str], emptied: set[str], *, merged: bool) -> list[str]:
     """The updates, sent in the same request as the moves, that record each graph's input file (None: forget
     it), which graphs the study holds (those written, not those emptied) and whether the merged graph is held."""
-    written, emptied = written - {MERGED}, emptied - {MERGED}
     updates = [f"DELETE WHERE {{ GRAPH <{FILES}> {{ <{MERGED}> a <{MERGED_GRAPH}> }} }}"]
-    for start in range(0, len(files), VALUES_SIZE):
-        forget = " ".join(f"<{g}>" for g in list(files)[start: start + VALUES_SIZE])
+    for forget in _iri_lists(list(files)):
         updates.append(f"DELETE {{ GRAPH <{FILES}> {{ ?g <{LOADED_FROM}> ?path }} }} WHERE {{ VALUES ?g {{ {forget} "
                        f"}} GRAPH <{FILES}> {{ ?g <{LOADED_FROM}> ?path }} }}")
-    for start in range(0, len(emptied), VALUES_SIZE):
-        gone = " ".join(f"<{g}>" for g in sorted(emptied)[start: start + VALUES_SIZE])
+    for gone in _iri_lists(sorted(emptied)):
         updates.append(f"DELETE {{ GRAPH <{FILES}> {{ ?g a <{STUDY_GRAPH}> }} }} WHERE {{ VALUES ?g {{ {gone} }} "
                        f"GRAPH <{FILES}> {{ ?g a <{STUDY_GRAPH}> }} }}")
     records = [f"<{g}> <{LOADED_FROM}> {nt_term(path)} ." for g, path in files.items() if path is not None]
@@ -538,6 +531,12 @@ def _recording(files: dict, written: set[str], emptied: set[str], *, merged: boo
     for start in range(0, len(records), VALUES_SIZE):  # Virtuoso takes about 1,500 triples in one INSERT DATA
         updates.append(f"INSERT DATA {{ GRAPH <{FILES}> {{ {' '.join(records[start: start + VALUES_SIZE])} }} }}")
     return updates
+
+
+def _iri_lists(graphs: list[str]) -> list[str]:
+    """The graphs as texts `<g1> <g2> ...` of at most VALUES_SIZE graphs each, for VALUES blocks."""
+    chunks = (graphs[start: start + VALUES_SIZE] for start in range(0, len(graphs), VALUES_SIZE))
+    return [" ".join(f"<{g}>" for g in chunk) for chunk in chunks]
 
 
 def _check_complete(answer: Answer, result) -> None:
