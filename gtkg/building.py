@@ -62,6 +62,7 @@ def build(paths, *, output, store=None, study: str = DEFAULT_STUDY, base: str | 
     tables' rules; `order` is a file listing the sources in the order they were coded, for the saturation
     figure (default: natural order). `progress(step, done=None, total=None)` hears each step.
     """
+    from gtkg.design import from_tables
     from gtkg.exporting import export
     from gtkg.loading import load
     from gtkg.saturation import read_order
@@ -76,8 +77,9 @@ def build(paths, *, output, store=None, study: str = DEFAULT_STUDY, base: str | 
         summary = BuildSummary(out, target.location, loaded)
         tables = _write_tables(summary, target, step)
         step("Writing the paper's tables, diagrams and design document")
-        with _Figures(summary, tables, coded) as figures:  # drawn in another process meanwhile
-            _write_design(summary, tables, rules)
+        space = from_tables(tables)
+        with _Figures(summary, space, coded) as figures:  # drawn in another process meanwhile
+            _write_design(summary, space, rules)
             step("Writing study.ttl")
             _write(summary, "study.ttl", export(store=target, format="turtle"))
             step("Validating")
@@ -156,13 +158,11 @@ def _write_tables(summary: BuildSummary, store, step) -> dict:
     return tables
 
 
-def _write_design(summary: BuildSummary, tables: dict, rules: str) -> None:
-    """The paper tables, the diagrams and the design document, from the tables."""
-    from gtkg.design import from_tables
+def _write_design(summary: BuildSummary, space, rules: str) -> None:
+    """The paper tables, the diagrams and the design document of the design space (gtkg.design)."""
     from gtkg.outputs import get, latex, render
     from gtkg.paper import paper_tables
 
-    space = from_tables(tables)
     for name, table in paper_tables(space, rules=rules).items():
         for output in map(get, PAPER_OUTPUTS):
             _write(summary, f"paper/{name}.{output.extension}", render(table, output.name))
@@ -219,12 +219,11 @@ class _Figures:
     interpreter running gtkg.outputs.figure (not multiprocessing, whose workers would run the caller's script
     again where it has no `if __name__ == "__main__"`); where it fails, the figure is drawn here."""
 
-    def __init__(self, summary: BuildSummary, tables: dict, order: list | None):
-        from gtkg.design import from_tables
+    def __init__(self, summary: BuildSummary, space, order: list | None):
         from gtkg.saturation import saturation_curve
 
         self.summary = summary
-        self.rows = saturation_curve(from_tables(tables), order).dicts()
+        self.rows = saturation_curve(space, order).dicts()
         self.process = None
 
     def __enter__(self) -> "_Figures":
@@ -271,11 +270,12 @@ class _Figures:
             return None
 
     def __exit__(self, *_) -> None:
-        if self.process is not None and self.process.poll() is None:
+        if self.process is None:
+            return
+        if self.process.poll() is None:
             self.process.kill()  # the build failed or was interrupted: the figure is not wanted
             self.process.wait()
-        if self.process is not None:
-            self.process.stdout.close()
+        self.process.stdout.close()
         self.process = None
 
 
