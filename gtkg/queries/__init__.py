@@ -513,8 +513,7 @@ def shape(query: StoredQuery, table, bound: dict | None = None):
         rows = [[row[i] for i in picks] for row in table.rows]
     for position, sort in lists:
         for values in rows:
-            text = values[position]
-            items = [v for v in str(text).split(LIST_SEPARATOR) if v] if text else []
+            items = _items(values[position])
             values[position] = sorted(items, key=natural_key) if sort == "natural" else items
     for position in [position for position, column in enumerate(columns) if column in query.joined]:
         for values in rows:
@@ -533,7 +532,7 @@ def _first_items(query: StoredQuery, table) -> None:
     rows = _sorted_rows(table.rows, [(table.columns.index(column), how) for column, how in query.order])
     seen, shaped = set(), []
     for row in rows:
-        found = [item for item in dict.fromkeys(str(row[at] or "").split(LIST_SEPARATOR)) if item and item not in seen]
+        found = [item for item in dict.fromkeys(_items(row[at])) if item not in seen]
         seen.update(found)
         shaped.append([*row[:at], *row[at + 1:], LIST_SEPARATOR.join(found), len(found), len(seen)])
     table.columns = [*table.columns[:at], *table.columns[at + 1:], new, count, total]
@@ -551,7 +550,7 @@ def _pairs(query: StoredQuery, table, minimum: int) -> None:
     for row in table.rows:
         iri = row[at["c"]]
         if iri not in codes:
-            codes[iri] = ([], row[at["label"]], _items(row[at[sources]]), _items(row[at[excerpts]]))
+            codes[iri] = ([], row[at["label"]], set(_items(row[at[sources]])), set(_items(row[at[excerpts]])))
         codes[iri][0].append(row[at["code"]])  # a row per variable: one, unless the store is invalid
     found = list(codes.values())
     holders = {}  # source -> the numbers of the codes it holds, ascending
@@ -584,9 +583,9 @@ def _pair_rows(code: tuple, other: tuple, count: int, quotes: int) -> list:
     return rows
 
 
-def _items(text) -> set:
-    """The items of a list the query joined with LIST_SEPARATOR."""
-    return {item for item in str(text or "").split(LIST_SEPARATOR) if item}
+def _items(text) -> list:
+    """The items of a list the query joined with LIST_SEPARATOR, in order, empty ones dropped."""
+    return [item for item in str(text).split(LIST_SEPARATOR) if item] if text else []
 
 
 def _sorted_rows(rows: list, order: list) -> list:
